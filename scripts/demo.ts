@@ -1,0 +1,102 @@
+// The demo: madoguchi end to end on private local servers (Redis, Dovecot, an SMTP sink that
+// writes every message it receives to a folder), with sample data. Ctrl-C stops everything.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PrivateDovecot } from '../src/devstack/dovecot.js';
+import { PrivateRedis } from '../src/devstack/redis.js';
+import { SmtpSink } from '../src/devstack/smtp-sink.js';
+import { seedDemo } from './demo-seed.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'madoguchi.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'madoguchi-demo-'));
+chmodSync(tmp, 0o755); // Dovecot's mail processes run as another user
+const outDir = path.join(tmp, 'sent-mail');
+mkdirSync(outDir);
+
+const redis = new PrivateRedis(path.join(tmp, 'redis'));
+const dovecot = new PrivateDovecot(path.join(tmp, 'dovecot'));
+const sink = new SmtpSink();
+let service: ChildProcess | undefined;
+
+async function stopAll(): Promise<void> {
+  if (service && service.exitCode === null) {
+    await new Promise<void>((resolve) => {
+      service?.once('exit', () => resolve());
+      service?.kill('SIGTERM');
+    });
+  }
+  await sink.stop().catch(() => {});
+  await Promise.all([redis.stop(), dovecot.stop()]);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+await Promise.all([redis.start(), dovecot.start(), sink.start()]);
+let n = 0;
+sink.on('message', (m) => {
+  const file = path.join(outDir, `${String(++n).padStart(3, '0')}.eml`);
+  writeFileSync(file, m.raw);
+  process.stdout.write(`demo: SMTP sink received mail for ${m.to.join(', ')} -> ${file}\n`);
+});
+
+const env = {
+  ...process.env,
+  REDIS_URL: redis.url,
+  IMAP_URL: dovecot.url('consult'),
+  SMTP_URL: sink.url,
+  MADOGUCHI_DATA_DIR: path.join(tmp, 'data'),
+};
+const envFile = path.join(tmp, 'env.sh');
+writeFileSync(
+  envFile,
+  ['REDIS_URL', 'IMAP_URL', 'SMTP_URL', 'MADOGUCHI_DATA_DIR']
+    .map((k) => `export ${k}='${env[k as keyof typeof env]}'\n`)
+    .join(''),
+);
+
+// Own process group: Ctrl-C reaches the demo only, which then stops the service once, gracefully.
+service = spawn(process.execPath, [bin, 'run'], {
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
+});
+process.on('exit', () => {
+  if (service?.exitCode === null) service.kill('SIGKILL');
+});
+service.on('exit', (code, signal) => {
+  if (!stopping) {
+    process.stderr.write(`demo: the service exited unexpectedly (${signal ?? code}); stopping\n`);
+    void stopAll().then(() => process.exit(1));
+  }
+});
+
+// Not spawnSync: the SMTP sink lives in this process and must answer the doctor.
+await new Promise((resolve) =>
+  spawn(process.execPath, [bin, 'doctor'], { env, stdio: 'inherit' }).on('exit', resolve),
+);
+await seedDemo(bin, env);
+
+process.stdout.write(`
+madoguchi demo is running.
+  Redis        ${redis.url}
+  IMAP         ${dovecot.url('consult').replace(/:[^:@]+@/, ':***@')} (users consult, staff1, staff2, seeker1, seeker2, ops; password secret)
+  SMTP sink    ${sink.url}; every mail sent is saved in ${outDir}
+  Try, in another terminal:   source ${envFile} && ${bin} doctor
+Press Ctrl-C to stop everything (the servers and their files are removed).
+`);
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\ndemo: stopping...\n');
+    void stopAll().then(() => {
+      process.stdout.write('demo: stopped; nothing left running.\n');
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole check: lint, types, then the suite twice, under two process time zones, because every
+# office rule must give the same answer whatever the machine's TZ (all rules run in Asia/Tokyo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx biome ci src workers test bench scripts
+npx tsc -p tsconfig.json --noEmit
+for tz in UTC America/New_York; do
+  echo "== vitest under TZ=$tz"
+  TZ=$tz npx vitest run
+done

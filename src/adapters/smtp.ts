@@ -1,0 +1,18 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config/schema.js';
+import { parseSmtpUrl } from './urls.js';
+
+export function createSmtpTransport(config: Pick<Config, 'connections'>): Transporter {
+  const t = parseSmtpUrl(config.connections.smtpUrl);
+  return nodemailer.createTransport({
+    host: t.host,
+    port: t.port,
+    secure: t.secure,
+    ...(t.auth ? { auth: t.auth } : {}),
+    // Local relays often run without certificates; the URL scheme decides TLS, not opportunism.
+    ignoreTLS: !t.secure && ['127.0.0.1', 'localhost', '::1'].includes(t.host),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 60_000,
+  });
+}

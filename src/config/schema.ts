@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+// One schema for every setting. Defaults live in config/default.yaml with the rule each value
+// comes from (RULES.md); this file says what a valid value is. Objects are strict so that a
+// misspelt key is reported instead of silently ignored.
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, Japan time)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD');
+const email = z.email('expected an e-mail address');
+
+function urlWithScheme(schemes: string[]) {
+  return z.string().refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return schemes.includes(u.protocol.replace(/:$/, '')) && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL like ${schemes.map((s) => `${s}://host:port`).join(' or ')}` },
+  );
+}
+
+export const configSchema = z.strictObject({
+  office: z.strictObject({
+    name: z.string().min(1),
+    shortName: z.string().min(1),
+    phone: z
+      .string()
+      .regex(/^0\d{1,4}-\d{1,4}-\d{3,4}$/, 'expected a Japanese phone number like 0134-32-8689'),
+    departmentCode: z.string().min(1),
+    consultationAddress: email,
+    operationsAddress: email,
+    timezone: z.literal('Asia/Tokyo', 'the office rules are defined in Japan time'),
+  }),
+  booking: z
+    .strictObject({
+      slotMinutes: z.number().int().min(5).max(240),
+      hours: z.array(z.strictObject({ start: hhmm, end: hhmm })).min(1),
+      weekdays: z.array(z.number().int().min(1).max(7)).min(1),
+      closedOnNationalHolidays: z.boolean(),
+      yearEndClosure: z.strictObject({ from: monthDay, to: monthDay }).nullable(),
+      extraClosedDates: z.array(isoDate),
+      leadDays: z.number().int().min(0).max(60),
+      useCap: z.strictObject({ max: z.number().int().min(1), perDays: z.number().int().min(1) }).nullable(),
+      outOfScope: z.array(
+        z.strictObject({ kind: z.string().min(1), keywords: z.array(z.string().min(1)).min(1) }),
+      ),
+      referralText: z.string().min(1),
+    })
+    .superRefine((b, ctx) => {
+      b.hours.forEach((h, i) => {
+        if (h.start >= h.end)
+          ctx.addIssue({ code: 'custom', path: ['hours', i], message: 'start must be before end' });
+      });
+    }),
+  noShow: z.strictObject({ graceMinutes: z.number().int().min(0).max(120) }),
+  reminders: z.strictObject({ enabled: z.boolean(), sendAt: hhmm }),
+  connections: z.strictObject({
+    redisUrl: urlWithScheme(['redis', 'rediss']),
+    imapUrl: urlWithScheme(['imap', 'imaps']),
+    smtpUrl: urlWithScheme(['smtp', 'smtps']),
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+  }),
+  mail: z.strictObject({
+    messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name'),
+    loopHeader: z.string().regex(/^X-[A-Za-z0-9-]+$/, 'expected an X- header name'),
+  }),
+  dataDir: z.string().min(1),
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { requireBinaries } from './binaries.js';
+import { freePort, waitForPort } from './ports.js';
+
+/**
+ * A private redis-server on a free loopback port, its data in `dir`. AOF with appendfsync
+ * everysec as in docker-compose.yml, so a restart keeps what production would keep.
+ */
+export class PrivateRedis {
+  port = 0;
+  private child: ChildProcess | undefined;
+  constructor(private readonly dir: string) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    requireBinaries(['redis-server']);
+    mkdirSync(this.dir, { recursive: true });
+    if (!this.port) this.port = await freePort();
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '']
+      .concat(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'])
+      .concat(['--logfile', path.join(this.dir, 'redis.log'), '--daemonize', 'no']);
+    this.child = spawn('redis-server', args, { stdio: 'ignore' });
+    await waitForPort(this.port);
+  }
+
+  /** SIGKILL (crash) or SIGTERM (clean stop); resolves when the process is gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+    this.child = undefined;
+  }
+
+  async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.stop(signal);
+    await this.start();
+  }
+}

@@ -1,0 +1,57 @@
+import { Queue } from 'bullmq';
+import type { Context } from '../runtime/context.js';
+
+export const OUTBOX_QUEUE = 'outbox';
+
+/** A message as queued: plain JSON, everything nodemailer needs to send it again identically. */
+export interface OutboxMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  messageId: string;
+  headers: Record<string, string>;
+  icalEvent?: { method: 'REQUEST' | 'CANCEL' | 'REPLY'; content: string };
+}
+
+export interface OutboxJob {
+  /** Idempotency key: one send per key, ever (e.g. booking id + sequence + recipient role). */
+  key: string;
+  /** What the mail is, for logs and records (never personal data). */
+  kind: string;
+  refs: Record<string, string>;
+  mail: OutboxMail;
+}
+
+// BullMQ refuses ':' in custom job ids (it separates key parts).
+export const jobIdFor = (key: string) => `mail-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+export const sentKeyFor = (ctx: Pick<Context, 'config'>, key: string) =>
+  `${ctx.config.connections.redisPrefix}:outbox:sent:${key}`;
+
+export function createOutboxQueue(ctx: Context): Queue<OutboxJob> {
+  return new Queue<OutboxJob>(OUTBOX_QUEUE, {
+    prefix: ctx.bull.prefix,
+    connection: ctx.bull.connection,
+    defaultJobOptions: {
+      attempts: 12,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 30 * 24 * 3600 },
+      removeOnFail: false,
+    },
+  });
+}
+
+/**
+ * Queue a mail once. The deterministic job id makes a repeated enqueue a no-op while the job is
+ * kept; the sent marker covers the time after it is removed.
+ */
+export async function enqueueMail(
+  queue: Queue<OutboxJob>,
+  ctx: Context,
+  job: OutboxJob,
+): Promise<'queued' | 'already-sent'> {
+  if (await ctx.redis.exists(sentKeyFor(ctx, job.key))) return 'already-sent';
+  await queue.add(job.kind, job, { jobId: jobIdFor(job.key) });
+  return 'queued';
+}

@@ -1,0 +1,51 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Transporter } from 'nodemailer';
+import { classifySmtpError } from '../errors.js';
+import type { Context } from '../runtime/context.js';
+import { type OutboxJob, sentKeyFor } from './queue.js';
+
+const SENT_TTL_S = 400 * 24 * 3600; // longer than any booking's life
+
+export interface SendResult {
+  status: 'sent' | 'already-sent';
+  messageId: string;
+}
+
+/**
+ * Send one queued mail at most once per key. The sent marker is written right after the SMTP
+ * server accepted the message (never before: habit 11). A worker killed inside that window of
+ * microseconds would send again on retry; a worker killed before the final 250 leaves the server
+ * with an aborted transaction, so the retry is the only copy.
+ */
+export async function sendOutboxMail(
+  ctx: Context,
+  transport: Transporter,
+  job: OutboxJob,
+): Promise<SendResult> {
+  const sentKey = sentKeyFor(ctx, job.key);
+  if (await ctx.redis.exists(sentKey)) return { status: 'already-sent', messageId: job.mail.messageId };
+  const m = job.mail;
+  try {
+    const info = await transport.sendMail({
+      from: m.from,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      ...(m.html ? { html: m.html } : {}),
+      messageId: m.messageId,
+      headers: m.headers,
+      ...(m.icalEvent ? { icalEvent: { method: m.icalEvent.method, content: m.icalEvent.content } } : {}),
+    });
+    await ctx.redis.set(
+      sentKey,
+      JSON.stringify({ at: new Date().toISOString(), response: info.response }),
+      'EX',
+      SENT_TTL_S,
+    );
+    return { status: 'sent', messageId: m.messageId };
+  } catch (err) {
+    const e = classifySmtpError(err);
+    if (e.permanent) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,32 @@
+import { Worker } from 'bullmq';
+import { createSmtpTransport } from '../adapters/smtp.js';
+import type { Context } from '../runtime/context.js';
+import type { Handle } from '../runtime/processes.js';
+import { OUTBOX_QUEUE, type OutboxJob } from './queue.js';
+import { sendOutboxMail } from './send.js';
+
+/** The outbox process: sends queued mail through the configured SMTP server. */
+export async function startOutbox(ctx: Context): Promise<Handle> {
+  const transport = createSmtpTransport(ctx.config);
+  const log = ctx.log.child({ proc: 'outbox' });
+  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, (job) => sendOutboxMail(ctx, transport, job.data), {
+    prefix: ctx.bull.prefix,
+    connection: ctx.bull.connection,
+    concurrency: 4,
+  });
+  worker.on('completed', (job, res) =>
+    log.info('mail done', { job: job.id, kind: job.data.kind, ...job.data.refs, status: res.status }),
+  );
+  worker.on('failed', (job, err) =>
+    log.warn('mail failed', { job: job?.id, kind: job?.data.kind, attempt: job?.attemptsMade, err }),
+  );
+  worker.on('error', (err) => log.error('outbox worker error', { err }));
+  await worker.waitUntilReady();
+  return {
+    name: 'outbox',
+    async close() {
+      await worker.close();
+      transport.close();
+    },
+  };
+}

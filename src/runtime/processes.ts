@@ -1,0 +1,15 @@
+import { startOutbox } from '../outbox/worker.js';
+import type { Context } from './context.js';
+
+export interface Handle {
+  name: string;
+  /** Stops taking work and waits for work in flight. */
+  close(): Promise<void>;
+}
+
+/** Every process of the service; `madoguchi run` starts them all, workers/<name>.ts one each. */
+export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
+  outbox: startOutbox,
+};
+
+export type ProcessName = keyof typeof PROCESSES;

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { DEV_PASSWORD } from '../../src/devstack/dovecot.js';
+import { SmtpSink } from '../../src/devstack/smtp-sink.js';
+
+/** IMAP URL of a user of the shared private Dovecot. */
+export function imapUrl(user = 'consult', mailbox = 'INBOX'): string {
+  return `imap://${user}:${DEV_PASSWORD}@127.0.0.1:${inject('dovecotPort')}/${mailbox}`;
+}
+
+/**
+ * Environment for one test file: the private Redis under a prefix of its own, a Dovecot user,
+ * an SMTP sink, a data dir. Returned as env vars so subprocesses get exactly the same.
+ */
+export function testEnv(opts: {
+  smtpUrl: string;
+  imapUser?: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  const id = randomUUID().slice(0, 8);
+  const dataDir = path.join(inject('tmpRoot'), 'data', id);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    REDIS_URL: inject('redisUrl'),
+    IMAP_URL: imapUrl(opts.imapUser ?? 'consult'),
+    SMTP_URL: opts.smtpUrl,
+    MADOGUCHI_REDIS_PREFIX: `t${id}`,
+    MADOGUCHI_DATA_DIR: dataDir,
+    MADOGUCHI_LOG_LEVEL: 'warn',
+    ...opts.extra,
+  };
+}
+
+export function testConfig(env: Record<string, string>): Readonly<Config> {
+  return loadConfig({ env });
+}
+
+export async function startSink(): Promise<SmtpSink> {
+  const sink = new SmtpSink();
+  await sink.start();
+  return sink;
+}
