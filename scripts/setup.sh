@@ -8,7 +8,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; } || missing+=(dovecot-imapd)
 # Debian's libical, used by the tests to check every invitation we produce (restriction_check).
-python3 -c 'import gi; gi.require_version("ICal", "3.0")' >/dev/null 2>&1 || missing+=(python3-gi gir1.2-ical-3.0)
+/usr/bin/python3 -c 'import gi; gi.require_version("ICal", "3.0")' >/dev/null 2>&1 || missing+=(python3-gi gir1.2-ical-3.0)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

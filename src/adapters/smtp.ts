@@ -11,6 +11,9 @@ export function createSmtpTransport(config: Pick<Config, 'connections'>): Transp
     ...(t.auth ? { auth: t.auth } : {}),
     // Local relays often run without certificates; the URL scheme decides TLS, not opportunism.
     ignoreTLS: !t.secure && ['127.0.0.1', 'localhost', '::1'].includes(t.host),
+    // A pool keeps SMTP sessions open between sends: without it every mail pays a new connection.
+    pool: true,
+    maxConnections: 4,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 60_000,

@@ -1,0 +1,18 @@
+import type { SmtpSink } from '../src/devstack/smtp-sink.js';
+import { outboxBench } from './outbox.js';
+
+export interface BenchEnv {
+  redisUrl: string;
+  sink: SmtpSink;
+  tmp: string;
+}
+export interface Row {
+  label: string;
+  value: string;
+}
+export interface Bench {
+  name: string;
+  run(env: BenchEnv): Promise<Row[]>;
+}
+
+export const BENCHES: Bench[] = [outboxBench];
