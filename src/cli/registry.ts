@@ -1,6 +1,22 @@
 import type { Command } from './command.js';
+import { attendCmd, bookCmd, bookingsCmd, cancelCmd, rescheduleCmd, slotsCmd } from './commands/bookings.js';
 import { configCheck } from './commands/config.js';
 import { doctor } from './commands/doctor.js';
 import { run } from './commands/run.js';
+import { staffAdd, staffDeactivate, staffList, staffUpdate } from './commands/staff.js';
 
-export const COMMANDS: Command[] = [configCheck, doctor, run];
+export const COMMANDS: Command[] = [
+  configCheck,
+  doctor,
+  run,
+  staffAdd,
+  staffList,
+  staffUpdate,
+  staffDeactivate,
+  bookCmd,
+  rescheduleCmd,
+  cancelCmd,
+  attendCmd,
+  slotsCmd,
+  bookingsCmd,
+];

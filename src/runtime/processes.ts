@@ -1,4 +1,5 @@
 import { startOutbox } from '../outbox/worker.js';
+import { startScheduler } from '../scheduler/worker.js';
 import type { Context } from './context.js';
 
 export interface Handle {
@@ -10,6 +11,5 @@ export interface Handle {
 /** Every process of the service; `madoguchi run` starts them all, workers/<name>.ts one each. */
 export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
   outbox: startOutbox,
+  scheduler: startScheduler,
 };
-
-export type ProcessName = keyof typeof PROCESSES;

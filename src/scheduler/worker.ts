@@ -1,0 +1,77 @@
+import { Worker } from 'bullmq';
+import { bookingServices } from '../bookings/deps.js';
+import { notifyBooking } from '../bookings/notify.js';
+import { markNoShow } from '../bookings/service.js';
+import { reminderMail } from '../invites/messages.js';
+import { enqueueMail } from '../outbox/queue.js';
+import type { Context } from '../runtime/context.js';
+import type { Handle } from '../runtime/processes.js';
+import { SCHEDULE_QUEUE, type ScheduleJob } from './queue.js';
+
+const SWEEP_MS = 5000;
+
+/**
+ * The scheduler process: fires reminders and no-show checks (C3) when their delayed jobs come due,
+ * and sweeps bookings whose notifications are pending (a change whose mail was not yet queued).
+ */
+export async function startScheduler(ctx: Context): Promise<Handle> {
+  const svc = bookingServices(ctx);
+  const log = ctx.log.child({ proc: 'scheduler' });
+
+  const handle = async (job: ScheduleJob) => {
+    const b = await svc.store.getBooking(job.bookingId);
+    if (!b || b.sequence !== job.sequence || b.status !== 'booked') return 'stale';
+    if (job.type === 'noshow') {
+      const changed = await markNoShow(svc, job.bookingId, job.sequence);
+      if (changed) {
+        log.info('no-show recorded', { booking: b.id });
+        await notifyBooking(svc, b.id);
+      }
+      return changed ? 'noshow' : 'not-due';
+    }
+    const [seeker, staff] = await Promise.all([
+      svc.store.getSeeker(b.seekerId),
+      svc.store.getStaff(b.staffId),
+    ]);
+    if (!seeker || !staff) return 'stale';
+    await enqueueMail(svc.outbox, ctx, {
+      key: `${b.id}.${b.sequence}.reminder`,
+      kind: 'reminder',
+      refs: { booking: b.id },
+      mail: reminderMail({ config: ctx.config, booking: b, seeker, staff }),
+    });
+    return 'reminded';
+  };
+
+  const worker = new Worker<ScheduleJob>(SCHEDULE_QUEUE, (job) => handle(job.data), {
+    prefix: ctx.bull.prefix,
+    connection: ctx.bull.connection,
+    concurrency: 2,
+  });
+  worker.on('failed', (job, err) => log.warn('schedule job failed', { job: job?.id, err }));
+  worker.on('error', (err) => log.error('scheduler worker error', { err }));
+
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const id of await svc.store.pendingNotifications()) await notifyBooking(svc, id);
+    } catch (err) {
+      log.warn('pending sweep failed', { err });
+    } finally {
+      sweeping = false;
+    }
+  };
+  await worker.waitUntilReady();
+  await sweep();
+  const timer = setInterval(() => void sweep(), SWEEP_MS);
+  return {
+    name: 'scheduler',
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+      await svc.close();
+    },
+  };
+}
