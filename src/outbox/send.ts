@@ -34,7 +34,18 @@ export async function sendOutboxMail(
       ...(m.html ? { html: m.html } : {}),
       messageId: m.messageId,
       headers: m.headers,
-      ...(m.icalEvent ? { icalEvent: { method: m.icalEvent.method, content: m.icalEvent.content } } : {}),
+      // The iMIP part as a third alternative (RFC 6047 2.4), not nodemailer's icalEvent: that one
+      // also attaches an application/ics copy, and some clients then show the invite twice.
+      ...(m.icalEvent
+        ? {
+            alternatives: [
+              {
+                contentType: `text/calendar; charset=utf-8; method=${m.icalEvent.method}`,
+                content: m.icalEvent.content,
+              },
+            ],
+          }
+        : {}),
     });
     await ctx.redis.set(
       sentKey,
