@@ -11,5 +11,5 @@ export interface Handle {
 /** Every process of the service; `madoguchi run` starts them all, workers/<name>.ts one each. */
 export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
   outbox: startOutbox,
-  scheduler: startScheduler,
+  scheduler: (ctx) => startScheduler(ctx),
 };

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { bookingServices } from '../bookings/deps.js';
 import { notifyBooking } from '../bookings/notify.js';
-import { markNoShow } from '../bookings/service.js';
+import { type Clock, markNoShow, systemClock } from '../bookings/service.js';
 import { reminderMail } from '../invites/messages.js';
 import { enqueueMail } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
@@ -14,8 +14,8 @@ const SWEEP_MS = 5000;
  * The scheduler process: fires reminders and no-show checks (C3) when their delayed jobs come due,
  * and sweeps bookings whose notifications are pending (a change whose mail was not yet queued).
  */
-export async function startScheduler(ctx: Context): Promise<Handle> {
-  const svc = bookingServices(ctx);
+export async function startScheduler(ctx: Context, clock: Clock = systemClock): Promise<Handle> {
+  const svc = bookingServices(ctx, clock);
   const log = ctx.log.child({ proc: 'scheduler' });
 
   const handle = async (job: ScheduleJob) => {

@@ -1,0 +1,86 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BookingServices, bookingServices } from '../../src/bookings/deps.js';
+import { notifyBooking } from '../../src/bookings/notify.js';
+import { book } from '../../src/bookings/service.js';
+import { addStaff } from '../../src/bookings/staff.js';
+import type { SmtpSink } from '../../src/devstack/smtp-sink.js';
+import { ZONE } from '../../src/domain/time.js';
+import { startOutbox } from '../../src/outbox/worker.js';
+import { type Context, createContext } from '../../src/runtime/context.js';
+import type { Handle } from '../../src/runtime/processes.js';
+import { startScheduler } from '../../src/scheduler/worker.js';
+import { startSink, testConfig, testEnv } from '../helpers/stack.js';
+
+// A clock that runs at real speed from a chosen instant: BullMQ delays are real milliseconds.
+function clockFrom(start: DateTime) {
+  const t0 = Date.now();
+  return { now: () => start.plus({ milliseconds: Date.now() - t0 }) };
+}
+
+describe('scheduler: delayed no-show checks survive a restart of the scheduler process (C3)', () => {
+  let sink: SmtpSink;
+  let ctx: Context;
+  let outbox: Handle;
+  let svc: BookingServices;
+  beforeAll(async () => {
+    sink = await startSink();
+    ctx = createContext(testConfig(testEnv({ smtpUrl: sink.url })));
+    outbox = await startOutbox(ctx);
+  });
+  afterAll(async () => {
+    await outbox.close();
+    await svc?.close();
+    await ctx.close();
+    await sink.stop();
+  });
+
+  it('C3: a no-show check due while no scheduler runs fires once the next one starts, and only once', async () => {
+    const before = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
+    await addStaff(before.store, {
+      name: '佐藤 花子',
+      email: 'staff1@madoguchi.localhost',
+      zoomId: '12345678901',
+      zoomPasscode: 'p',
+    });
+    const { booking } = await book(before, {
+      seekerNumber: '01020-55555555',
+      name: '田中 次郎',
+      birthdate: '1985-01-01',
+      email: 'late@example.jp',
+      phone: '0134-00-0000',
+      at: '2026-12-15T10:00',
+      topic: '職務経歴書',
+      actor: 'test',
+    });
+    await before.close();
+    // The no-show check comes due 1.5 s from now (start + 10 min).
+    const clock = clockFrom(
+      DateTime.fromISO('2026-12-15T10:10', { zone: ZONE }).minus({ milliseconds: 1500 }),
+    );
+    svc = bookingServices(ctx, clock);
+    await notifyBooking(svc, booking.id); // REQUEST invitations; schedules the check
+    const first = await startScheduler(ctx, clock);
+    await first.close(); // the scheduler goes down before the check is due
+    await new Promise((r) => setTimeout(r, 2500));
+    const second = await startScheduler(ctx, clock);
+    const third = await startScheduler(ctx, clock); // two schedulers: the job still runs once
+    try {
+      await sink.waitFor((m) => m.to.includes('late@example.jp') && m.raw.includes('method=CANCEL'), 15_000);
+      expect((await svc.store.getBooking(booking.id))?.status).toBe('noshow');
+      expect(await svc.store.noShows(booking.seekerId)).toBe(1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(
+        sink.messages.filter((m) => m.to.includes('late@example.jp') && m.raw.includes('method=CANCEL')),
+      ).toHaveLength(1);
+      expect(
+        sink.messages.filter(
+          (m) => m.to.includes('staff1@madoguchi.localhost') && m.raw.includes('method=CANCEL'),
+        ),
+      ).toHaveLength(1);
+    } finally {
+      await second.close();
+      await third.close();
+    }
+  });
+});
