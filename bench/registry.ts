@@ -1,4 +1,5 @@
 import type { SmtpSink } from '../src/devstack/smtp-sink.js';
+import { bookingsBench } from './bookings.js';
 import { outboxBench } from './outbox.js';
 
 export interface BenchEnv {
@@ -15,4 +16,4 @@ export interface Bench {
   run(env: BenchEnv): Promise<Row[]>;
 }
 
-export const BENCHES: Bench[] = [outboxBench];
+export const BENCHES: Bench[] = [outboxBench, bookingsBench];
