@@ -76,8 +76,9 @@ export function staffAvailable(s: Staff, start: DateTime, minutes: number): bool
   if (!s.active) return false;
   const t = start.setZone(ZONE);
   if (s.daysOff.includes(jstDate(t))) return false;
-  const ranges = s.availability[String(t.weekday)];
-  if (!ranges || Object.keys(s.availability).length === 0) return Object.keys(s.availability).length === 0;
+  // No weekly hours on record = available whenever the office is open.
+  if (Object.keys(s.availability).length === 0) return true;
+  const ranges = s.availability[String(t.weekday)] ?? [];
   const from = t.toFormat('HH:mm');
   const to = t.plus({ minutes }).toFormat('HH:mm');
   return ranges.some((r) => r.slice(0, 5) <= from && to <= r.slice(6));

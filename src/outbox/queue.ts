@@ -1,5 +1,6 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Context } from '../runtime/context.js';
+import { createQueue } from '../runtime/queues.js';
 
 export const OUTBOX_QUEUE = 'outbox';
 
@@ -30,15 +31,9 @@ export const sentKeyFor = (ctx: Pick<Context, 'config'>, key: string) =>
   `${ctx.config.connections.redisPrefix}:outbox:sent:${key}`;
 
 export function createOutboxQueue(ctx: Context): Queue<OutboxJob> {
-  return new Queue<OutboxJob>(OUTBOX_QUEUE, {
-    prefix: ctx.bull.prefix,
-    connection: ctx.bull.connection,
-    defaultJobOptions: {
-      attempts: 12,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 30 * 24 * 3600 },
-      removeOnFail: false,
-    },
+  return createQueue<OutboxJob>(ctx, OUTBOX_QUEUE, {
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 2000 },
   });
 }
 

@@ -1,5 +1,6 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Context } from '../runtime/context.js';
+import { createQueue } from '../runtime/queues.js';
 
 export const SCHEDULE_QUEUE = 'schedule';
 
@@ -12,14 +13,8 @@ export interface ScheduleJob {
 }
 
 export function createScheduleQueue(ctx: Context): Queue<ScheduleJob> {
-  return new Queue<ScheduleJob>(SCHEDULE_QUEUE, {
-    prefix: ctx.bull.prefix,
-    connection: ctx.bull.connection,
-    defaultJobOptions: {
-      attempts: 20,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 30 * 24 * 3600 },
-      removeOnFail: false,
-    },
+  return createQueue<ScheduleJob>(ctx, SCHEDULE_QUEUE, {
+    attempts: 20,
+    backoff: { type: 'exponential', delay: 1000 },
   });
 }
