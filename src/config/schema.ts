@@ -68,6 +68,13 @@ export const configSchema = z.strictObject({
     messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name'),
     loopHeader: z.string().regex(/^X-[A-Za-z0-9-]+$/, 'expected an X- header name'),
   }),
+  queues: z.strictObject({
+    // BullMQ: a job whose worker stops renewing its lock for lockDurationMs is "stalled" and
+    // handed to another worker; checked every stalledIntervalMs. Lower = faster takeover after a
+    // crash, higher = fewer false takeovers on a loaded machine.
+    lockDurationMs: z.number().int().min(500).max(600_000),
+    stalledIntervalMs: z.number().int().min(500).max(600_000),
+  }),
   dataDir: z.string().min(1),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });

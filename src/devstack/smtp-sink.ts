@@ -21,6 +21,11 @@ export type SinkResponder = (msg: {
 export class SmtpSink extends EventEmitter {
   readonly messages: SinkMessage[] = [];
   responder: SinkResponder | undefined;
+  /**
+   * Called at RCPT TO; the transaction waits until the promise settles. Lets a test hold a
+   * sender mid-transaction (nothing delivered yet) and kill it there.
+   */
+  onRecipient: ((address: string) => Promise<void> | undefined) | undefined;
   private server: SMTPServer;
   port = 0;
 
@@ -32,6 +37,14 @@ export class SmtpSink extends EventEmitter {
       logger: false,
       size: 64 * 1024 * 1024,
       onAuth: (_auth, _session, cb) => cb(null, { user: 'sink' }),
+      onRcptTo: (address, _session, cb) => {
+        const hold = this.onRecipient?.(address.address);
+        if (!hold) return cb();
+        hold.then(
+          () => cb(),
+          (err: Error) => cb(err),
+        );
+      },
       onData: (stream, session: SMTPServerSession, cb) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -50,6 +63,8 @@ export class SmtpSink extends EventEmitter {
         });
       },
     });
+    // Per-connection errors (a client killed mid-session resets its socket) are not the sink's.
+    this.server.on('error', (err) => this.emit('client-error', err));
   }
 
   get url(): string {

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { createSmtpTransport } from '../adapters/smtp.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
+import { workerOptions } from '../runtime/queues.js';
 import { OUTBOX_QUEUE, type OutboxJob } from './queue.js';
 import { sendOutboxMail } from './send.js';
 
@@ -9,11 +10,11 @@ import { sendOutboxMail } from './send.js';
 export async function startOutbox(ctx: Context): Promise<Handle> {
   const transport = createSmtpTransport(ctx.config);
   const log = ctx.log.child({ proc: 'outbox' });
-  const worker = new Worker<OutboxJob>(OUTBOX_QUEUE, (job) => sendOutboxMail(ctx, transport, job.data), {
-    prefix: ctx.bull.prefix,
-    connection: ctx.bull.connection,
-    concurrency: 4,
-  });
+  const worker = new Worker<OutboxJob>(
+    OUTBOX_QUEUE,
+    (job) => sendOutboxMail(ctx, transport, job.data),
+    workerOptions(ctx, 4),
+  );
   worker.on('completed', (job, res) =>
     log.info('mail done', { job: job.id, kind: job.data.kind, ...job.data.refs, status: res.status }),
   );

@@ -1,4 +1,4 @@
-import { type DefaultJobOptions, Queue } from 'bullmq';
+import { type DefaultJobOptions, Queue, type WorkerOptions } from 'bullmq';
 import type { Context } from './context.js';
 
 /** A BullMQ queue under the configured prefix; completed jobs kept 30 days, failed ones kept for staff. */
@@ -12,4 +12,15 @@ export function createQueue<T>(
     connection: ctx.bull.connection,
     defaultJobOptions: { ...retry, removeOnComplete: { age: 30 * 24 * 3600 }, removeOnFail: false },
   });
+}
+
+/** Options every worker shares: prefix, connection, and the stalled-job takeover from config. */
+export function workerOptions(ctx: Context, concurrency: number): WorkerOptions {
+  return {
+    prefix: ctx.bull.prefix,
+    connection: ctx.bull.connection,
+    concurrency,
+    lockDuration: ctx.config.queues.lockDurationMs,
+    stalledInterval: ctx.config.queues.stalledIntervalMs,
+  };
 }

@@ -6,6 +6,7 @@ import { reminderMail } from '../invites/messages.js';
 import { enqueueMail } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
+import { workerOptions } from '../runtime/queues.js';
 import { SCHEDULE_QUEUE, type ScheduleJob } from './queue.js';
 
 const SWEEP_MS = 5000;
@@ -43,11 +44,7 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
     return 'reminded';
   };
 
-  const worker = new Worker<ScheduleJob>(SCHEDULE_QUEUE, (job) => handle(job.data), {
-    prefix: ctx.bull.prefix,
-    connection: ctx.bull.connection,
-    concurrency: 2,
-  });
+  const worker = new Worker<ScheduleJob>(SCHEDULE_QUEUE, (job) => handle(job.data), workerOptions(ctx, 2));
   worker.on('failed', (job, err) => log.warn('schedule job failed', { job: job?.id, err }));
   worker.on('error', (err) => log.error('scheduler worker error', { err }));
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -34,6 +34,16 @@ export function testEnv(opts: {
     ...opts.extra,
   };
 }
+
+/** Env that layers `settings` over the defaults through a MADOGUCHI_CONFIG file (like an office file). */
+export function withSettings(env: Record<string, string>, settings: object): Record<string, string> {
+  const file = path.join(env.MADOGUCHI_DATA_DIR!, 'office.json');
+  writeFileSync(file, JSON.stringify(settings));
+  return { ...env, MADOGUCHI_CONFIG: file };
+}
+
+/** Fast stalled-job takeover, so a test sees a killed worker's job resumed within seconds. */
+export const FAST_TAKEOVER = { queues: { lockDurationMs: 1500, stalledIntervalMs: 1000 } };
 
 export function testConfig(env: Record<string, string>): Readonly<Config> {
   return loadConfig({ env });

@@ -18,7 +18,7 @@ function clockFrom(start: DateTime) {
   return { now: () => start.plus({ milliseconds: Date.now() - t0 }) };
 }
 
-describe('scheduler: delayed no-show checks survive a restart of the scheduler process (C3)', () => {
+describe('scheduler: delayed reminders and no-show checks survive a restart (C3)', () => {
   let sink: SmtpSink;
   let ctx: Context;
   let outbox: Handle;
@@ -78,6 +78,45 @@ describe('scheduler: delayed no-show checks survive a restart of the scheduler p
           (m) => m.to.includes('staff1@madoguchi.localhost') && m.raw.includes('method=CANCEL'),
         ),
       ).toHaveLength(1);
+    } finally {
+      await second.close();
+      await third.close();
+    }
+  });
+
+  it('a reminder due while no scheduler runs is sent once the next one starts, once', async () => {
+    const before = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
+    const { booking } = await book(before, {
+      seekerNumber: '01020-66666666',
+      name: '鈴木 一郎',
+      birthdate: '1990-02-02',
+      email: 'remind@example.jp',
+      phone: '0134-00-0001',
+      at: '2026-12-15T11:00',
+      topic: '履歴書',
+      actor: 'test',
+    });
+    await before.close();
+    // Reminders go out the working day before at reminders.sendAt (10:00): due 1.5 s from now.
+    const clock = clockFrom(
+      DateTime.fromISO('2026-12-14T10:00', { zone: ZONE }).minus({ milliseconds: 1500 }),
+    );
+    const notifier = bookingServices(ctx, clock);
+    await notifyBooking(notifier, booking.id);
+    await notifier.close();
+    const first = await startScheduler(ctx, clock);
+    await first.close();
+    await new Promise((r) => setTimeout(r, 2500));
+    const second = await startScheduler(ctx, clock);
+    const third = await startScheduler(ctx, clock);
+    const isReminder = (m: { to: string[]; raw: Buffer }) =>
+      m.to.includes('remind@example.jp') && !m.raw.includes('text/calendar');
+    try {
+      const mail = await sink.waitFor(isReminder, 15_000);
+      expect(mail.raw.toString()).toMatch(/Auto-Submitted: auto-generated/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sink.messages.filter(isReminder)).toHaveLength(1);
+      expect((await svc.store.getBooking(booking.id))?.status).toBe('booked');
     } finally {
       await second.close();
       await third.close();
