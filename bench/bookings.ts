@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createEvent } from 'ics';
 import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
@@ -24,6 +25,7 @@ export const bookingsBench: Bench = {
         SMTP_URL: sink.url,
         MADOGUCHI_REDIS_PREFIX: `benchb${Date.now()}`,
         MADOGUCHI_LOG_LEVEL: 'error',
+        MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
       },
     });
     const ctx = createContext(config);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../src/config/load.js';
@@ -39,6 +40,7 @@ export const outboxBench: Bench = {
         SMTP_URL: sink.url,
         MADOGUCHI_REDIS_PREFIX: `bench${Date.now()}`,
         MADOGUCHI_LOG_LEVEL: 'error',
+        MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
       },
     });
     const ctx = createContext(config);

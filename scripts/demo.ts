@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // The demo: madoguchi end to end on private local servers (Redis, Dovecot, an SMTP sink that
 // writes every message it receives to a folder), with sample data. Ctrl-C stops everything.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -48,11 +49,13 @@ const env = {
   IMAP_URL: dovecot.url('consult'),
   SMTP_URL: sink.url,
   MADOGUCHI_DATA_DIR: path.join(tmp, 'data'),
+  // A throwaway key for this demo's data only; an office keeps its own secret (README).
+  MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
 };
 const envFile = path.join(tmp, 'env.sh');
 writeFileSync(
   envFile,
-  ['REDIS_URL', 'IMAP_URL', 'SMTP_URL', 'MADOGUCHI_DATA_DIR']
+  ['REDIS_URL', 'IMAP_URL', 'SMTP_URL', 'MADOGUCHI_DATA_DIR', 'MADOGUCHI_STORAGE_KEY']
     .map((k) => `export ${k}='${env[k as keyof typeof env]}'\n`)
     .join(''),
 );

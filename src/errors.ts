@@ -37,6 +37,19 @@ export const ERROR_CATALOGUE = {
   STAFF_INVALID: { permanent: true, description: 'A staff field is missing or malformed.' },
   NOT_FOUND: { permanent: true, description: 'The booking, seeker or staff member does not exist.' },
   BOOKING_STATE: { permanent: true, description: 'The booking is not in a state that allows this change.' },
+  MAIL_TOO_LARGE: {
+    permanent: true,
+    description: 'The mail is larger than inbound.maxMailBytes; quarantined.',
+  },
+  MAIL_PARSE_TIMEOUT: {
+    permanent: true,
+    description: 'Parsing the mail took longer than inbound.parseTimeoutMs; quarantined.',
+  },
+  MAIL_UNPARSEABLE: { permanent: true, description: 'The mail could not be parsed at all; quarantined.' },
+  SPOOL_MISSING: {
+    permanent: true,
+    description: 'The spooled raw mail for a job is gone or does not match its hash.',
+  },
   USAGE: { permanent: true, description: 'The command line was not understood.' },
 } as const satisfies Record<string, { permanent: boolean; description: string }>;
 

@@ -69,7 +69,15 @@ export class BookingStore {
     return v ? (JSON.parse(v) as Seeker) : undefined;
   }
   async putSeeker(s: Seeker): Promise<void> {
-    await this.r.set(this.k('seeker', s.id), JSON.stringify(s));
+    const prev = await this.getSeeker(s.id);
+    const m = this.r.multi().set(this.k('seeker', s.id), JSON.stringify(s));
+    if (prev && prev.email.toLowerCase() !== s.email.toLowerCase())
+      m.srem(this.k('seeker', 'email', prev.email.toLowerCase()), s.id);
+    await m.sadd(this.k('seeker', 'email', s.email.toLowerCase()), s.id).exec();
+  }
+  /** Seekers on file with this address (a family may share one: then nothing is automatic). */
+  async seekerIdsByEmail(email: string): Promise<string[]> {
+    return this.r.smembers(this.k('seeker', 'email', email.toLowerCase()));
   }
   /** C4: counted atomically so two no-show checks never lose an increment. */
   async addNoShow(seekerId: string): Promise<void> {

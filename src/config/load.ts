@@ -21,6 +21,7 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   MADOGUCHI_REDIS_PREFIX: ['connections', 'redisPrefix'],
   MADOGUCHI_DATA_DIR: ['dataDir'],
   MADOGUCHI_LOG_LEVEL: ['log', 'level'],
+  MADOGUCHI_STORAGE_KEY: ['storage', 'key'],
 };
 
 type Plain = Record<string, unknown>;
@@ -125,6 +126,7 @@ const SECRET_URL_KEYS = new Set(['redisUrl', 'imapUrl', 'smtpUrl']);
 export function maskSecrets(config: Config): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value) => {
+      if (key === 'key' && typeof value === 'string') return value ? '***' : value; // storage.key
       if (SECRET_URL_KEYS.has(key) && typeof value === 'string') {
         try {
           const u = new URL(value);

@@ -68,6 +68,30 @@ export const configSchema = z.strictObject({
     messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name'),
     loopHeader: z.string().regex(/^X-[A-Za-z0-9-]+$/, 'expected an X- header name'),
   }),
+  inbound: z.strictObject({
+    mailbox: z.string().min(1),
+    processedMailbox: z.string().min(1),
+    quarantineMailbox: z.string().min(1),
+    // authserv-id (RFC 8601) of the office's receiving server: only its Authentication-Results
+    // header is believed. null = no sender is ever verified (every mail goes to staff triage).
+    trustedAuthservId: z.string().min(1).nullable(),
+    sweepSeconds: z.number().int().min(1).max(3600),
+    leaseSeconds: z.number().int().min(2).max(600),
+    maxMailBytes: z.number().int().min(1024),
+    parseTimeoutMs: z.number().int().min(100),
+    repliesPerAddressPerDay: z.number().int().min(0).max(100),
+    alertsPerHour: z.number().int().min(0).max(1000),
+    watcherDownAlertSeconds: z.number().int().min(10),
+  }),
+  storage: z.strictObject({
+    // AES-256-GCM key for everything a seeker sent (spooled mail, documents), base64 of 32 bytes.
+    key: z
+      .string()
+      .refine(
+        (k) => Buffer.from(k, 'base64').length === 32,
+        'expected 32 bytes, base64 (openssl rand -base64 32)',
+      ),
+  }),
   queues: z.strictObject({
     // BullMQ: a job whose worker stops renewing its lock for lockDurationMs is "stalled" and
     // handed to another worker; checked every stalledIntervalMs. Lower = faster takeover after a

@@ -43,3 +43,17 @@ export function render(kind: string, vars: Record<string, string>): Rendered {
 export function renderPlain(file: string, vars: Record<string, string>): string {
   return fill(read(file), vars).trimEnd();
 }
+
+/** templates/replies/<name>.<lang>.txt: first line `Subject: …`, then the body. Falls back to ja. */
+export function renderReply(name: string, lang: 'ja' | 'en', vars: Record<string, string>): Rendered {
+  let t: string;
+  try {
+    t = read(`replies/${name}.${lang}.txt`);
+  } catch {
+    t = read(`replies/${name}.ja.txt`);
+  }
+  const nl = t.indexOf('\n');
+  const subject = fill(t.slice(0, nl).replace(/^Subject:\s*/, ''), vars).trim();
+  const text = fill(t.slice(nl + 1), vars);
+  return { subject, text, html: '' };
+}

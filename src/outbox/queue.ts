@@ -12,6 +12,8 @@ export interface OutboxMail {
   text: string;
   html?: string;
   messageId: string;
+  inReplyTo?: string;
+  references?: string[];
   headers: Record<string, string>;
   icalEvent?: { method: 'REQUEST' | 'CANCEL' | 'REPLY'; content: string };
 }

@@ -33,6 +33,7 @@ export async function sendOutboxMail(
       text: m.text,
       ...(m.html ? { html: m.html } : {}),
       messageId: m.messageId,
+      ...(m.inReplyTo ? { inReplyTo: m.inReplyTo, references: m.references ?? [m.inReplyTo] } : {}),
       headers: m.headers,
       // The iMIP part as a third alternative (RFC 6047 2.4), not nodemailer's icalEvent: that one
       // also attaches an application/ics copy, and some clients then show the invite twice.

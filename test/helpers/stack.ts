@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -31,6 +31,7 @@ export function testEnv(opts: {
     MADOGUCHI_REDIS_PREFIX: `t${id}`,
     MADOGUCHI_DATA_DIR: dataDir,
     MADOGUCHI_LOG_LEVEL: 'warn',
+    MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
     ...opts.extra,
   };
 }

@@ -22,9 +22,15 @@ function problemsOf(fn: () => unknown): string[] {
   throw new Error('expected CONFIG_INVALID');
 }
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('configuration', () => {
+  it('P5: without a storage key the service refuses to start and says how to make one', () => {
+    expect(problemsOf(() => loadConfig({ env: {} })).join('\n')).toMatch(/storage\.key: expected 32 bytes/);
+  });
+
   it('the shipped defaults are valid and carry the Otaru office values of RULES.md', () => {
-    const c = loadConfig({ env: {} });
+    const c = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY } });
     expect(c.booking.slotMinutes).toBe(30); // B1
     expect(c.booking.hours).toEqual([
       { start: '10:00', end: '12:00' },

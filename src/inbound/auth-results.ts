@@ -1,0 +1,23 @@
+import type { ParsedMail } from './parse.js';
+
+/**
+ * Did DMARC pass for the From domain, as the configured receiving server saw it? Only the
+ * topmost Authentication-Results header with our authserv-id counts (RFC 8601 §5: the border MTA
+ * removes forged ones bearing its id; anything lower down was written by the sender or a relay).
+ */
+export function dmarcPass(m: ParsedMail, trustedAuthservId: string | null): boolean {
+  if (!trustedAuthservId || !m.from) return false;
+  const fromDomain = m.from.slice(m.from.lastIndexOf('@') + 1);
+  const mine = (m.headers.get('authentication-results') ?? []).find(
+    (v) => v.split(';')[0]!.trim().split(/\s+/)[0]!.toLowerCase() === trustedAuthservId.toLowerCase(),
+  );
+  if (!mine) return false;
+  const clause = mine
+    .replace(/\([^)]*\)/g, '')
+    .split(';')
+    .map((s) => s.trim())
+    .find((s) => /^dmarc\s*=/i.test(s));
+  if (!clause || !/^dmarc\s*=\s*pass\b/i.test(clause)) return false;
+  const hf = /header\.from\s*=\s*([^\s;]+)/i.exec(clause)?.[1]?.toLowerCase();
+  return hf === undefined || hf === fromDomain;
+}

@@ -1,0 +1,102 @@
+import type { DateTime } from 'luxon';
+import type { Booking } from '../bookings/model.js';
+import { jst, jstDate } from '../domain/time.js';
+import type { AutomatedKind } from './automated.js';
+import type { Intent } from './intent.js';
+import type { Plan } from './store.js';
+
+export interface Facts {
+  hash: string;
+  automated: AutomatedKind | undefined;
+  /** DMARC passed per the trusted server's Authentication-Results. */
+  verified: boolean;
+  /** Seekers on file with the From address. */
+  seekerIds: string[];
+  /** That seeker's bookings still to come at receipt (status booked, start after INTERNALDATE). */
+  upcoming: Booking[];
+  intent: Intent;
+  /** INTERNALDATE: when our server received it. Never the sender's Date: header. */
+  receivedAt: DateTime;
+  english: boolean;
+}
+
+const base = (f: Facts) => ({ hash: f.hash, english: f.english, outcome: 'processed' as const });
+const triage = (f: Facts, rule: string, reason: string, extra: Partial<Plan> = {}): Plan => ({
+  ...base(f),
+  rule,
+  action: 'staff-triage',
+  reason,
+  triage: true,
+  ...extra,
+});
+
+/**
+ * The decision for one mail, a pure function of what we know (RULES.md C1, C2, B8, B12, D1).
+ * Replies only to a verified sender (a forged From must not make us write to a stranger) and never
+ * to automated mail; the thread and daily caps are applied when the reply is sent.
+ */
+export function decide(f: Facts): Plan {
+  if (f.automated === 'own-mail')
+    return { ...base(f), rule: 'loop', action: 'ignore-own-mail', reason: 'our own mail came back' };
+  if (f.automated === 'bounce')
+    return { ...base(f), rule: 'dsn', action: 'record-bounce', reason: 'delivery failure report' };
+  if (f.automated) return { ...base(f), rule: 'rfc3834', action: 'ignore-automated', reason: f.automated };
+
+  const known = f.verified && f.seekerIds.length === 1;
+  const why = !f.verified
+    ? 'sender not verified (DMARC)'
+    : f.seekerIds.length === 0
+      ? 'sender not on file'
+      : 'address shared by several seekers';
+  const reply = (name: string) => (f.verified ? { reply: name } : {});
+  const i = f.intent;
+
+  if (i.kind === 'calendar-reply') {
+    const target = known ? f.upcoming.find((b) => b.uid === i.uid) : undefined;
+    if (!target) return triage(f, 'itip-reply', known ? 'no matching booking' : why);
+    if (i.partstat !== 'DECLINED')
+      return {
+        ...base(f),
+        rule: 'itip-reply',
+        action: 'record-partstat',
+        reason: i.partstat,
+        bookingId: target.id,
+      };
+    return cancellation(f, target);
+  }
+  if (i.kind === 'cancel') {
+    if (!known) return triage(f, 'C1', why);
+    if (f.upcoming.length !== 1)
+      return triage(f, 'C1', f.upcoming.length ? 'several upcoming bookings' : 'no upcoming booking');
+    return cancellation(f, f.upcoming[0]!);
+  }
+  if (i.kind === 'documents') return triage(f, 'D1', 'documents (to the documents pipeline when it exists)');
+  if (i.kind === 'out-of-scope') return triage(f, 'B12', `out of scope: ${i.scope}`, reply('referral'));
+  if (i.kind === 'booking-request')
+    return triage(f, 'B8', 'booking or change request (by phone only)', reply('by-phone'));
+  return triage(f, 'triage', 'no automatic action');
+}
+
+/** C1: before the consultation day (JST) → cancel; C2: on the day → phone only, staff alerted. */
+function cancellation(f: Facts, b: Booking): Plan {
+  const day = jstDate(jst(b.start));
+  const received = jstDate(f.receivedAt);
+  if (received < day)
+    return {
+      ...base(f),
+      rule: 'C1',
+      action: 'cancel',
+      reason: 'cancelled by mail before the day',
+      bookingId: b.id,
+      reply: 'cancelled',
+    };
+  return {
+    ...base(f),
+    rule: 'C2',
+    action: 'same-day-refused',
+    reason: 'same-day cancellation is by phone only',
+    bookingId: b.id,
+    reply: 'same-day',
+    alertStaff: true,
+  };
+}

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import type { DateTime } from 'luxon';
+import type { BookingServices } from '../bookings/deps.js';
+import { notifyBooking } from '../bookings/notify.js';
+import { cancel } from '../bookings/service.js';
+import { formatJaRange, jst, jstDate } from '../domain/time.js';
+import { MadoguchiError } from '../errors.js';
+import { renderReply } from '../invites/templates.js';
+import { enqueueMail, type OutboxMail } from '../outbox/queue.js';
+import { dmarcPass } from './auth-results.js';
+import { automatedKind, bounceDetails } from './automated.js';
+import { decide } from './decide.js';
+import { detectIntent, isEnglish } from './intent.js';
+import { type ParsedMail, parseMail } from './parse.js';
+import type { Spool } from './spool.js';
+import type { InboundStore, MailRef, Plan } from './store.js';
+
+export interface InboundDeps {
+  svc: BookingServices;
+  store: InboundStore;
+  spool: Spool;
+}
+
+const short = (hash: string) => hash.slice(0, 16);
+const addrHash = (a: string) => createHash('sha256').update(a).digest('hex').slice(0, 16);
+
+async function facts(deps: InboundDeps, m: ParsedMail, raw: Buffer, receivedAt: DateTime): Promise<Plan> {
+  const { svc } = deps;
+  const cfg = svc.ctx.config;
+  const automated = automatedKind(m, cfg.mail.loopHeader);
+  const verified = dmarcPass(m, cfg.inbound.trustedAuthservId);
+  const seekerIds = m.from ? await svc.store.seekerIdsByEmail(m.from) : [];
+  const upcoming =
+    seekerIds.length === 1
+      ? (await svc.store.getBookings(await svc.store.seekerBookingIds(seekerIds[0]!))).filter(
+          (b) => b.status === 'booked' && jst(b.start).toMillis() > receivedAt.toMillis(),
+        )
+      : [];
+  const plan = decide({
+    hash: m.hash,
+    automated,
+    verified,
+    seekerIds,
+    upcoming,
+    intent: detectIntent(m, cfg.booking.outOfScope),
+    receivedAt,
+    english: isEnglish(m),
+  });
+  if (plan.action === 'record-bounce') {
+    const b = bounceDetails(m, raw, cfg.mail.messageIdDomain);
+    await recordBounce(deps, b.ourMessageIds, b.recipients);
+  }
+  return {
+    ...plan,
+    ...(plan.reply && m.from
+      ? {
+          replyTo: m.from,
+          inReplyTo: m.messageId,
+          threadId: m.references[0] ?? m.inReplyTo ?? m.messageId ?? m.hash,
+        }
+      : {}),
+  };
+}
+
+/** DSN: our message ids that failed, and the addresses flagged (hashed: never an address in clear). */
+async function recordBounce(deps: InboundDeps, ids: string[], recipients: string[]): Promise<void> {
+  const r = deps.store.redis;
+  for (const id of ids) await r.set(deps.store.k('bounced', id), '1', 'EX', 400 * 86400);
+  for (const a of recipients) await r.sadd(deps.store.k('flagged'), addrHash(a));
+}
+
+/**
+ * Handle one spooled mail: decide once (the plan is stored before any effect), apply each effect
+ * idempotently, record it, mark it done. Safe to run again at any point after a crash.
+ */
+export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan> {
+  const { store, svc } = deps;
+  const cfg = svc.ctx.config;
+  let plan = await store.getPlan(ref.hash);
+  if (!plan) {
+    const receivedAt = jst(ref.internalDate);
+    let decided: Plan;
+    try {
+      const raw = await deps.spool.get(ref.hash);
+      const parsed = await parseMail(raw, {
+        maxBytes: cfg.inbound.maxMailBytes,
+        timeoutMs: cfg.inbound.parseTimeoutMs,
+      });
+      decided = await facts(deps, parsed, raw, receivedAt);
+    } catch (err) {
+      if (!(err instanceof MadoguchiError) && !isParserError(err)) throw err; // Redis down etc.: retry
+      const code = err instanceof MadoguchiError ? err.code : 'MAIL_UNPARSEABLE';
+      decided = { hash: ref.hash, rule: 'parse', action: 'quarantine', outcome: 'quarantine', reason: code };
+    }
+    plan = await store.savePlan(decided);
+  }
+  await apply(deps, plan);
+  if (await store.once(ref.hash, 'audit')) {
+    await store.audit({
+      msg: short(ref.hash),
+      rule: plan.rule,
+      action: plan.action,
+      outcome: plan.outcome,
+      reason: plan.reason,
+      actor: 'inbound',
+      ...(plan.bookingId ? { booking: plan.bookingId } : {}),
+    });
+  }
+  await store.markDone(ref, plan);
+  return plan;
+}
+
+// mailparser throws plain Errors on structurally impossible input; those are the mail's fault.
+const isParserError = (err: unknown) =>
+  err instanceof Error && !('code' in err && typeof err.code === 'string' && /^E[A-Z]/.test(err.code));
+
+async function apply(deps: InboundDeps, plan: Plan): Promise<void> {
+  const { svc } = deps;
+  const cfg = svc.ctx.config;
+  const booking = plan.bookingId ? await svc.store.getBooking(plan.bookingId) : undefined;
+
+  if (plan.action === 'cancel' && booking) {
+    if (booking.status === 'booked') await cancel(svc, booking.id, 'email', `inbound:${short(plan.hash)}`);
+    await notifyBooking(svc, booking.id); // CANCEL to seeker and staff; idempotent per sequence
+  }
+
+  const vars = (extra: Record<string, string> = {}) => ({
+    officeName: cfg.office.name,
+    phone: cfg.office.phone,
+    departmentCode: cfg.office.departmentCode,
+    graceMinutes: String(cfg.noShow.graceMinutes),
+    referralText: cfg.booking.referralText,
+    when: booking ? formatJaRange(jst(booking.start), jst(booking.end)) : '',
+    bookingRef: booking?.id ?? '',
+    ...extra,
+  });
+
+  if (plan.reply && plan.replyTo && (await replyGate(deps, plan))) {
+    const r = renderReply(plan.reply, plan.english ? 'en' : 'ja', vars());
+    await send(deps, `reply-${plan.hash}`, 'inbound-reply', {
+      ...mailBase(cfg, `reply-${short(plan.hash)}`, 'auto-replied'),
+      to: [plan.replyTo],
+      subject: r.subject,
+      text: r.text,
+      ...(plan.inReplyTo
+        ? {
+            inReplyTo: plan.inReplyTo,
+            references: [plan.threadId, plan.inReplyTo].filter((x): x is string => !!x),
+          }
+        : {}),
+    });
+  }
+
+  if (plan.alertStaff && booking) {
+    const staff = await svc.store.getStaff(booking.staffId);
+    if (staff) {
+      const r = renderReply('staff-same-day', 'ja', vars({ staffName: staff.name }));
+      await send(deps, `staff-alert-${plan.hash}`, 'staff-alert', {
+        ...mailBase(cfg, `alert-${short(plan.hash)}`, 'auto-generated'),
+        to: [staff.email],
+        subject: r.subject,
+        text: r.text,
+      });
+    }
+  }
+
+  if (plan.outcome === 'quarantine')
+    await opsAlert(
+      deps,
+      `quarantine-${plan.hash}`,
+      'メールを隔離しました',
+      `理由: ${plan.reason}\nメッセージ: ${short(plan.hash)}`,
+    );
+}
+
+/** RFC 3834 §2: one reply per thread, a few per address per day; decided once per mail. */
+async function replyGate(deps: InboundDeps, plan: Plan): Promise<boolean> {
+  const { store } = deps;
+  const key = store.k('step', plan.hash, 'reply-gate');
+  const prior = await store.redis.get(key);
+  if (prior) return prior === 'yes';
+  const day = jstDate(jst(Date.now()));
+  const ok =
+    (await store.claimThread(plan.threadId ?? plan.hash)) &&
+    (await store.replyAllowed(
+      addrHash(plan.replyTo!),
+      day,
+      deps.svc.ctx.config.inbound.repliesPerAddressPerDay,
+    ));
+  await store.redis.set(key, ok ? 'yes' : 'no', 'EX', 400 * 86400, 'NX');
+  return (await store.redis.get(key)) === 'yes';
+}
+
+export async function opsAlert(deps: InboundDeps, key: string, alert: string, detail: string): Promise<void> {
+  const cfg = deps.svc.ctx.config;
+  const r0 = deps.store.redis;
+  // Counted once per alert key (a retry does not use up the hour's allowance).
+  if ((await r0.set(deps.store.k('alerted', key), '1', 'EX', 86400, 'NX')) === 'OK') {
+    const counter = deps.store.k('alerts', new Date().toISOString().slice(0, 13));
+    const n = await r0.incr(counter);
+    if (n === 1) await r0.expire(counter, 7200);
+    if (n > cfg.inbound.alertsPerHour) {
+      await r0.set(deps.store.k('step', key, 'alert-suppressed'), '1', 'EX', 86400);
+      return;
+    }
+  } else if (await r0.exists(deps.store.k('step', key, 'alert-suppressed'))) return;
+  const r = renderReply('ops-alert', 'ja', { alert, detail });
+  await send(deps, key, 'ops-alert', {
+    ...mailBase(cfg, `ops-${key.slice(0, 40)}`, 'auto-generated'),
+    to: [cfg.office.operationsAddress],
+    subject: r.subject,
+    text: r.text,
+  });
+}
+
+function mailBase(
+  cfg: BookingServices['ctx']['config'],
+  ref: string,
+  auto: 'auto-replied' | 'auto-generated',
+) {
+  return {
+    from: `${cfg.office.shortName} <${cfg.office.consultationAddress}>`,
+    messageId: `<${ref}@${cfg.mail.messageIdDomain}>`,
+    headers: { 'Auto-Submitted': auto, [cfg.mail.loopHeader]: ref },
+  };
+}
+
+async function send(deps: InboundDeps, key: string, kind: string, mail: OutboxMail): Promise<void> {
+  await enqueueMail(deps.svc.outbox, deps.svc.ctx, { key, kind, refs: { msg: key.slice(-16) }, mail });
+}

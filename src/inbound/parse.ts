@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { type AddressObject, simpleParser } from 'mailparser';
+import { MadoguchiError } from '../errors.js';
+import { decodeJis } from './charset.js';
+import { JapaneseIconv } from './iconv-bridge.js';
+import {
+  declaresJapanese,
+  decodeHeaderValue,
+  decodeUnlabelled,
+  has8bit,
+  raw8bitFilenames,
+  rawHeaders,
+} from './raw-headers.js';
+
+export interface InboundPart {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  inline: boolean;
+}
+
+export interface ParsedMail {
+  /** SHA-256 of the raw bytes: the mail's identity everywhere (spool, jobs, audit). */
+  hash: string;
+  messageId: string | undefined;
+  inReplyTo: string | undefined;
+  references: string[];
+  /** Normalised addr-spec of From: (never the display name, never Reply-To). */
+  from: string | undefined;
+  subject: string;
+  text: string;
+  /** Header name (lower case) → every value as mailparser decoded it. */
+  headers: Map<string, string[]>;
+  attachments: InboundPart[];
+  /** What we had to repair, for the audit trail (e.g. 'subject-raw-8bit'). */
+  repairs: string[];
+}
+
+export interface ParseLimits {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/** RFC 5321 addr-spec as we compare it: trimmed, lower case (providers treat local parts so). */
+export const normaliseAddress = (a: string) => a.trim().toLowerCase();
+
+function firstAddress(v: AddressObject | AddressObject[] | undefined): string | undefined {
+  const list = Array.isArray(v) ? v : v ? [v] : [];
+  for (const o of list) for (const a of o.value) if (a.address) return normaliseAddress(a.address);
+  return undefined;
+}
+
+const ids = (v: string | string[] | undefined) =>
+  (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter(Boolean);
+
+/**
+ * Parse one raw mail, bounded: larger than maxBytes or slower than timeoutMs is a
+ * MadoguchiError (the caller quarantines). mailparser streams, but an event-loop-bound parse cannot
+ * be interrupted, so the time limit is a ceiling on waiting, not a kill.
+ */
+export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+  if (raw.length > limits.maxBytes)
+    throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MadoguchiError('MAIL_PARSE_TIMEOUT', `parse took over ${limits.timeoutMs} ms`)),
+      limits.timeoutMs,
+    );
+  });
+  try {
+    const m = await Promise.race([
+      simpleParser(raw, {
+        Iconv: JapaneseIconv,
+        checksumAlgo: 'sha256',
+        keepDeliveryStatus: true,
+        skipImageLinks: true,
+        skipTextLinks: true,
+        skipTextToHtml: true,
+        maxHtmlLengthToParse: 2 * 1024 * 1024,
+      }),
+      timeout,
+    ]);
+    const repairs: string[] = [];
+    const jp = declaresJapanese(raw);
+    const head = rawHeaders(raw);
+
+    // Subject: ours when the raw bytes were 8-bit or mailparser produced U+FFFD.
+    let subject = m.subject ?? '';
+    const rawSubject = head.find(([k]) => k === 'subject')?.[1];
+    if (rawSubject && (has8bit(rawSubject) || subject.includes('\uFFFD') || subject.includes('\x1b'))) {
+      subject = decodeHeaderValue(rawSubject, jp);
+      repairs.push('subject-recovered-from-raw-bytes');
+    }
+
+    // Text: ISO-2022-JP sent without a charset label reaches us with its escapes intact.
+    let text = m.text ?? '';
+    if (/\x1b\$[B@]/.test(text)) {
+      text = decodeJis(Buffer.from(text, 'latin1'));
+      repairs.push('text-unlabelled-iso-2022-jp');
+    }
+
+    const raw8 = raw8bitFilenames(raw);
+    const attachments: InboundPart[] = m.attachments.map((a) => {
+      let filename = a.filename ?? '';
+      // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).
+      if (raw8.length && (filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename))) {
+        const fixed = raw8.map((b) => decodeUnlabelled(b, jp)).find((n) => n !== filename);
+        if (fixed) {
+          filename = fixed;
+          repairs.push('filename-recovered-from-raw-bytes');
+        }
+      }
+      return {
+        filename,
+        contentType: a.contentType,
+        size: a.size,
+        sha256: a.checksum || createHash('sha256').update(a.content).digest('hex'),
+        content: a.content,
+        inline: a.contentDisposition === 'inline' || Boolean(a.related),
+      };
+    });
+
+    const headers = new Map<string, string[]>();
+    for (const { key, line } of m.headerLines) {
+      const v = line.slice(line.indexOf(':') + 1).trim();
+      headers.set(key, [...(headers.get(key) ?? []), v]);
+    }
+
+    return {
+      hash: createHash('sha256').update(raw).digest('hex'),
+      messageId: m.messageId,
+      inReplyTo: m.inReplyTo,
+      references: ids(m.references),
+      from: firstAddress(m.from),
+      subject,
+      text,
+      headers,
+      attachments,
+      repairs,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}

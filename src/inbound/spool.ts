@@ -1,0 +1,98 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MadoguchiError } from '../errors.js';
+
+// Raw mail as received, content-addressed by the SHA-256 of its bytes, encrypted at rest (P5):
+// file = 12-byte IV | AES-256-GCM ciphertext | 16-byte tag. Written to a temp file, fsynced, then
+// renamed, so a crash leaves either nothing or the whole file; a second copy of the same mail
+// (a duplicate delivery) lands on the same name.
+
+export class Spool {
+  private readonly key: Buffer;
+  constructor(
+    private readonly dir: string,
+    keyBase64: string,
+  ) {
+    this.key = Buffer.from(keyBase64, 'base64');
+  }
+
+  private fileFor(hash: string): string {
+    return path.join(this.dir, hash.slice(0, 2), `${hash}.eml.enc`);
+  }
+
+  async has(hash: string): Promise<boolean> {
+    return stat(this.fileFor(hash)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Stream a mail in; returns its hash and size. Never holds the whole mail in memory. */
+  async put(source: Readable, maxBytes: number): Promise<{ hash: string; size: number }> {
+    await mkdir(this.dir, { recursive: true });
+    const tmp = path.join(this.dir, `.tmp-${randomBytes(8).toString('hex')}`);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const sha = createHash('sha256');
+    let size = 0;
+    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
+    out.write(iv);
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const c of chunks) {
+            size += c.length;
+            if (size > maxBytes) throw new MadoguchiError('MAIL_TOO_LARGE', `mail over ${maxBytes} bytes`);
+            sha.update(c);
+            yield cipher.update(c);
+          }
+          yield cipher.final();
+          yield cipher.getAuthTag();
+        },
+        out,
+      );
+      const fh = await open(tmp, 'r');
+      await fh.sync();
+      await fh.close();
+      const hash = sha.digest('hex');
+      const dest = this.fileFor(hash);
+      await mkdir(path.dirname(dest), { recursive: true });
+      await rename(tmp, dest);
+      return { hash, size };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async putBuffer(raw: Buffer): Promise<string> {
+    return (await this.put(Readable.from([raw]), Number.MAX_SAFE_INTEGER)).hash;
+  }
+
+  /** The raw bytes, authenticated (GCM) and checked against the hash. */
+  async get(hash: string): Promise<Buffer> {
+    let data: Buffer;
+    try {
+      data = await readFile(this.fileFor(hash));
+    } catch {
+      throw new MadoguchiError('SPOOL_MISSING', `no spooled mail ${hash.slice(0, 12)}`);
+    }
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, 12));
+      d.setAuthTag(data.subarray(data.length - 16));
+      const raw = Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]);
+      if (createHash('sha256').update(raw).digest('hex') !== hash) throw new Error('hash mismatch');
+      return raw;
+    } catch (err) {
+      throw new MadoguchiError(
+        'SPOOL_MISSING',
+        `spooled mail ${hash.slice(0, 12)} unreadable: ${(err as Error).message}`,
+      );
+    }
+  }
+}

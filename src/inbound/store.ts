@@ -1,0 +1,159 @@
+import type { Redis } from 'ioredis';
+
+export type Outcome = 'processed' | 'quarantine';
+
+/** What was decided for one mail, stored before any effect so a retry repeats the same decision. */
+export interface Plan {
+  hash: string;
+  rule: string;
+  action: string;
+  outcome: Outcome;
+  reason: string;
+  bookingId?: string;
+  reply?: string;
+  english?: boolean;
+  alertStaff?: boolean;
+  triage?: boolean;
+  /** Where a reply goes and how it threads (the sender's own address and Message-ID). */
+  replyTo?: string;
+  inReplyTo?: string;
+  threadId?: string;
+}
+
+export interface MailRef {
+  hash: string;
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+  internalDate: string;
+  size: number;
+}
+
+/** Inbound state in Redis: watermarks, the watcher lease, plans, done markers, quarantine, audit. */
+export class InboundStore {
+  constructor(
+    readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  k(...parts: string[]) {
+    return [this.prefix, 'in', ...parts].join(':');
+  }
+
+  async watermark(mailbox: string): Promise<{ uidValidity: string; lastUid: number } | undefined> {
+    const h = await this.redis.hgetall(this.k('wm', mailbox));
+    return h.uidValidity ? { uidValidity: h.uidValidity, lastUid: Number(h.lastUid ?? 0) } : undefined;
+  }
+  async setWatermark(mailbox: string, uidValidity: string, lastUid: number): Promise<void> {
+    await this.redis.hset(this.k('wm', mailbox), { uidValidity, lastUid: String(lastUid) });
+  }
+
+  /** Take or renew the lease on a mailbox; true when `owner` holds it afterwards. */
+  async lease(mailbox: string, owner: string, ms: number): Promise<boolean> {
+    const res = await this.redis.eval(
+      `local v = redis.call('GET', KEYS[1])
+       if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+       if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+       return 0`,
+      1,
+      this.k('lease', mailbox),
+      owner,
+      String(ms),
+    );
+    return res === 1;
+  }
+  async releaseLease(mailbox: string, owner: string): Promise<void> {
+    await this.redis.eval(
+      `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+      1,
+      this.k('lease', mailbox),
+      owner,
+    );
+  }
+  leaseHolder(mailbox: string) {
+    return this.redis.get(this.k('lease', mailbox));
+  }
+  heartbeat(): Promise<unknown> {
+    return this.redis.set(this.k('heartbeat'), String(Date.now()));
+  }
+  async lastHeartbeat(): Promise<number | undefined> {
+    const v = await this.redis.get(this.k('heartbeat'));
+    return v ? Number(v) : undefined;
+  }
+
+  /** First plan wins: a retry after a crash gets the plan made before it. */
+  async savePlan(plan: Plan): Promise<Plan> {
+    const key = this.k('plan', plan.hash);
+    await this.redis.set(key, JSON.stringify(plan), 'EX', 400 * 86400, 'NX');
+    return JSON.parse((await this.redis.get(key))!) as Plan;
+  }
+  async getPlan(hash: string): Promise<Plan | undefined> {
+    const v = await this.redis.get(this.k('plan', hash));
+    return v ? (JSON.parse(v) as Plan) : undefined;
+  }
+  /** Once per mail and step: true the first time. */
+  async once(hash: string, step: string): Promise<boolean> {
+    return (await this.redis.set(this.k('step', hash, step), '1', 'EX', 400 * 86400, 'NX')) === 'OK';
+  }
+
+  async markDone(ref: MailRef, plan: Plan): Promise<void> {
+    const at = Date.now();
+    const m = this.redis.multi().set(this.k('done', ref.hash), plan.outcome, 'EX', 400 * 86400);
+    if (plan.outcome === 'quarantine') {
+      m.zadd(this.k('quarantine'), at, ref.hash).hset(this.k('q', ref.hash), {
+        reason: plan.reason,
+        rule: plan.rule,
+        at: new Date(at).toISOString(),
+        internalDate: ref.internalDate,
+        size: String(ref.size),
+      });
+    }
+    if (plan.triage) m.zadd(this.k('triage'), at, ref.hash);
+    await m.exec();
+  }
+  async done(hash: string): Promise<Outcome | undefined> {
+    return ((await this.redis.get(this.k('done', hash))) as Outcome | null) ?? undefined;
+  }
+  async forget(hash: string): Promise<void> {
+    const steps = await this.redis.keys(this.k('step', hash, '*'));
+    await this.redis.del(this.k('done', hash), this.k('plan', hash), this.k('q', hash), ...steps);
+    await this.redis.zrem(this.k('quarantine'), hash);
+  }
+
+  async quarantined(): Promise<Array<{ hash: string; reason: string; rule: string; at: string }>> {
+    const hashes = await this.redis.zrange(this.k('quarantine'), '0', '-1');
+    const out = [];
+    for (const hash of hashes) {
+      const h = await this.redis.hgetall(this.k('q', hash));
+      out.push({ hash, reason: h.reason ?? '', rule: h.rule ?? '', at: h.at ?? '' });
+    }
+    return out;
+  }
+  triageCount() {
+    return this.redis.zcard(this.k('triage'));
+  }
+
+  /** P4: the audit trail. Append-only (XADD); ids and rule names only, never personal data. */
+  async audit(entry: Record<string, string>): Promise<void> {
+    await this.redis.xadd(this.k('audit'), '*', ...Object.entries(entry).flat());
+  }
+  async auditEntries(): Promise<Array<Record<string, string>>> {
+    const rows = await this.redis.xrange(this.k('audit'), '-', '+');
+    return rows.map(([id, f]) => {
+      const o: Record<string, string> = { id };
+      for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
+      return o;
+    });
+  }
+
+  /** Cap automatic replies per address per JST day; true when this one is allowed. */
+  async replyAllowed(addressHash: string, day: string, max: number): Promise<boolean> {
+    const key = this.k('replies', day, addressHash);
+    const n = await this.redis.incr(key);
+    if (n === 1) await this.redis.expire(key, 3 * 86400);
+    return n <= max;
+  }
+  /** At most one automatic reply per thread. */
+  async claimThread(threadId: string): Promise<boolean> {
+    return (await this.redis.set(this.k('thread', threadId), '1', 'EX', 400 * 86400, 'NX')) === 'OK';
+  }
+}
