@@ -226,5 +226,5 @@ function mailBase(
 }
 
 async function send(deps: InboundDeps, key: string, kind: string, mail: OutboxMail): Promise<void> {
-  await enqueueMail(deps.svc.outbox, deps.svc.ctx, { key, kind, refs: { msg: key.slice(-16) }, mail });
+  await enqueueMail(deps.svc.outbox, deps.svc.ctx, { key, kind, refs: { mail: key.slice(-16) }, mail });
 }

@@ -1,3 +1,5 @@
+import { startWatcher } from '../inbound/watcher.js';
+import { startInbound } from '../inbound/worker.js';
 import { startOutbox } from '../outbox/worker.js';
 import { startScheduler } from '../scheduler/worker.js';
 import type { Context } from './context.js';
@@ -12,4 +14,6 @@ export interface Handle {
 export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
   outbox: startOutbox,
   scheduler: (ctx) => startScheduler(ctx),
+  inbound: startInbound,
+  watcher: startWatcher,
 };

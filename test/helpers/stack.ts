@@ -30,7 +30,7 @@ export function testEnv(opts: {
     SMTP_URL: opts.smtpUrl,
     MADOGUCHI_REDIS_PREFIX: `t${id}`,
     MADOGUCHI_DATA_DIR: dataDir,
-    MADOGUCHI_LOG_LEVEL: 'warn',
+    MADOGUCHI_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', // TEST_LOG_LEVEL=debug to watch a test
     MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
     ...opts.extra,
   };

@@ -13,7 +13,7 @@ import { outOfScopeKind } from '../../src/domain/scope.js';
 import { maskSeekerNumber, normaliseSeekerNumber } from '../../src/domain/seeker-number.js';
 import { parseJstLocal } from '../../src/domain/time.js';
 
-const rules = loadConfig({ env: {} }).booking;
+const rules = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }).booking;
 const at = (s: string) => parseJstLocal(s)!;
 const code = (fn: () => void) => {
   try {

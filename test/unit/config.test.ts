@@ -51,7 +51,7 @@ describe('configuration', () => {
     );
     let message = '';
     try {
-      loadConfig({ env: { MADOGUCHI_CONFIG: file } });
+      loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY, MADOGUCHI_CONFIG: file } });
     } catch (err) {
       message = (err as Error).message;
     }
@@ -67,7 +67,12 @@ describe('configuration', () => {
       JSON.stringify({ office: { name: '札幌公共職業安定所' }, dataDir: '/from-file' }),
     );
     const c = loadConfig({
-      env: { MADOGUCHI_CONFIG: file, MADOGUCHI_DATA_DIR: '/from-env', REDIS_URL: 'redis://10.0.0.1:6380/2' },
+      env: {
+        MADOGUCHI_STORAGE_KEY: KEY,
+        MADOGUCHI_CONFIG: file,
+        MADOGUCHI_DATA_DIR: '/from-env',
+        REDIS_URL: 'redis://10.0.0.1:6380/2',
+      },
     });
     expect(c.office.name).toBe('札幌公共職業安定所');
     expect(c.office.phone).toBe('0134-32-8689'); // untouched keys keep their defaults
@@ -78,28 +83,40 @@ describe('configuration', () => {
   it('reports misspelt keys, bad URLs, unreadable files and bad YAML, all at once', () => {
     const bad = tmpFile('bad.yaml', 'booking:\n  slotMinuts: 30\n');
     const problems = problemsOf(() =>
-      loadConfig({ env: { MADOGUCHI_CONFIG: bad, IMAP_URL: 'http://x/INBOX', SMTP_URL: 'nope' } }),
+      loadConfig({
+        env: {
+          MADOGUCHI_STORAGE_KEY: KEY,
+          MADOGUCHI_CONFIG: bad,
+          IMAP_URL: 'http://x/INBOX',
+          SMTP_URL: 'nope',
+        },
+      }),
     );
     expect(problems).toContain('booking.slotMinuts: unknown key');
     expect(problems.some((p) => p.startsWith('connections.imapUrl:'))).toBe(true);
     expect(problems.some((p) => p.startsWith('connections.smtpUrl:'))).toBe(true);
-    expect(problemsOf(() => loadConfig({ env: { MADOGUCHI_CONFIG: '/nonexistent.yaml' } }))[0]).toMatch(
-      /cannot read/,
-    );
+    expect(
+      problemsOf(() =>
+        loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY, MADOGUCHI_CONFIG: '/nonexistent.yaml' } }),
+      )[0],
+    ).toMatch(/cannot read/);
     const broken = tmpFile('broken.yaml', 'office: [\n');
-    expect(problemsOf(() => loadConfig({ env: { MADOGUCHI_CONFIG: broken } }))[0]).toMatch(/not valid YAML/);
+    expect(
+      problemsOf(() => loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY, MADOGUCHI_CONFIG: broken } }))[0],
+    ).toMatch(/not valid YAML/);
   });
 
   it('rejects office hours whose start is not before their end', () => {
     const f = tmpFile('h.yaml', 'booking:\n  hours: [{ start: "13:00", end: "12:00" }]\n');
-    expect(problemsOf(() => loadConfig({ env: { MADOGUCHI_CONFIG: f } }))).toEqual([
-      'booking.hours.0: start must be before end',
-    ]);
+    expect(
+      problemsOf(() => loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY, MADOGUCHI_CONFIG: f } })),
+    ).toEqual(['booking.hours.0: start must be before end']);
   });
 
   it('config check masks passwords in connection URLs', () => {
     const c = loadConfig({
       env: {
+        MADOGUCHI_STORAGE_KEY: KEY,
         IMAP_URL: 'imaps://consult:hunter2@mail.example:993/INBOX',
         SMTP_URL: 'smtps://u:p4ss@smtp.example',
       },

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
+import { createImapClient } from '../adapters/imap.js';
+import { MadoguchiError } from '../errors.js';
+import type { Context } from '../runtime/context.js';
+import type { Handle } from '../runtime/processes.js';
+import { Mover } from './mover.js';
+import { createInboundQueue, inboundJobId } from './queue.js';
+import type { MailRef } from './store.js';
+import { inboundDeps } from './worker.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The IMAP watcher: one per mailbox across all processes (a Redis lease; another takes over when
+ * it lapses). Each new message is spooled (encrypted, by hash), then queued as one job whose id is
+ * its hash, and only then does the watermark move. Traps it handles (imapflow 2):
+ * - imapflow never reconnects: a new client per session, `error` attached before connect();
+ * - its auto-IDLE starts 15 s after the last command: off; we call idle() ourselves;
+ * - EXISTS counts lie across expunges: we fetch `UID last+1:*` and keep only UIDs above last;
+ * - `N:*` with N above the highest UID still returns the highest message (RFC 3501 §6.4.8);
+ * - \Seen is never state: people read this mailbox;
+ * - a UIDVALIDITY change starts a new watermark; mail already handled was moved out, and anything
+ *   still here is deduplicated by its hash, so nothing is replayed.
+ */
+export async function startWatcher(ctx: Context): Promise<Handle> {
+  const cfg = ctx.config.inbound;
+  const deps = inboundDeps(ctx);
+  const { store, spool } = deps;
+  const queue = createInboundQueue(ctx);
+  const log = ctx.log.child({ proc: 'watcher' });
+  const mover = new Mover(ctx.config, store, log);
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = cfg.leaseSeconds * 1000;
+  let stopping = false;
+  let client: ImapFlow | undefined;
+  let holding = false;
+  let dirty = true;
+  let lastProgress = Date.now();
+
+  const kick = () => {
+    dirty = true;
+    // Any command ends IDLE (imapflow sends DONE first); the session loop then sweeps.
+    client?.noop().catch(() => undefined);
+  };
+
+  const sweep = async (c: ImapFlow) => {
+    dirty = false;
+    const mb = c.mailbox;
+    if (!mb) throw new MadoguchiError('IMAP_UNAVAILABLE', 'mailbox not selected');
+    const validity = String(mb.uidValidity);
+    let wm = await store.watermark(cfg.mailbox);
+    if (!wm || wm.uidValidity !== validity) {
+      if (wm)
+        log.warn('UIDVALIDITY changed: new watermark, mail deduplicated by hash', {
+          from: wm.uidValidity,
+          to: validity,
+        });
+      await store.setWatermark(cfg.mailbox, validity, 0);
+      wm = { uidValidity: validity, lastUid: 0 };
+    }
+    const fresh: FetchMessageObject[] = [];
+    if (mb.exists > 0) {
+      for await (const m of c.fetch(
+        `${wm.lastUid + 1}:*`,
+        { uid: true, size: true, internalDate: true },
+        { uid: true },
+      ))
+        if (m.uid > wm.lastUid) fresh.push(m);
+    }
+    fresh.sort((a, b) => a.uid - b.uid);
+    for (const m of fresh) {
+      if (stopping) return;
+      await take(c, validity, m);
+      await store.setWatermark(cfg.mailbox, validity, m.uid); // only after the job is in Redis
+    }
+    lastProgress = Date.now();
+    await store.heartbeat();
+  };
+
+  const take = async (c: ImapFlow, validity: string, m: FetchMessageObject) => {
+    const internalDate = new Date(m.internalDate ?? Date.now()).toISOString();
+    log.debug('new mail', { uid: m.uid, size: m.size });
+    if ((m.size ?? 0) > ctx.config.inbound.maxMailBytes) {
+      // Never downloaded: quarantined by its server identity.
+      const hash = `oversize-${validity}-${m.uid}`;
+      const ref: MailRef = {
+        hash,
+        mailbox: cfg.mailbox,
+        uidValidity: validity,
+        uid: m.uid,
+        internalDate,
+        size: m.size ?? 0,
+      };
+      const plan = await store.savePlan({
+        hash,
+        rule: 'size',
+        action: 'quarantine',
+        outcome: 'quarantine',
+        reason: 'MAIL_TOO_LARGE',
+      });
+      await store.markDone(ref, plan);
+      await store.audit({
+        msg: hash,
+        rule: 'size',
+        action: 'quarantine',
+        outcome: 'quarantine',
+        reason: 'MAIL_TOO_LARGE',
+        actor: 'watcher',
+      });
+      await c.messageMove(String(m.uid), mover.target('quarantine'), { uid: true });
+      return;
+    }
+    const dl = await c.download(String(m.uid), undefined, { uid: true });
+    if (!dl.content) return; // expunged meanwhile: nothing to take
+    const { hash, size } = await spool.put(dl.content, ctx.config.inbound.maxMailBytes);
+    await store.redis.sadd(store.k('uids', hash), `${validity}:${m.uid}`);
+    const done = await store.done(hash);
+    if (done) return mover.move(hash, done, c); // a duplicate, or finished but not yet moved
+    const ref: MailRef = {
+      hash,
+      mailbox: cfg.mailbox,
+      uidValidity: validity,
+      uid: m.uid,
+      internalDate,
+      size,
+    };
+    await queue.add('mail', ref, { jobId: inboundJobId(hash) });
+  };
+
+  const session = async () => {
+    const c = createImapClient(ctx.config, { disableAutoIdle: true });
+    client = c;
+    c.on('error', (err) => log.warn('imap error', { err }));
+    c.on('exists', kick);
+    const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+    await c.connect();
+    await c.mailboxOpen(cfg.mailbox);
+    log.info('watching', { mailbox: cfg.mailbox });
+    while (!stopping && holding && c.usable) {
+      if (dirty) await sweep(c);
+      else await Promise.race([c.idle(), closed]);
+    }
+  };
+
+  const renew = setInterval(
+    async () => {
+      try {
+        const had = holding;
+        holding = await store.lease(cfg.mailbox, owner, leaseMs);
+        if (had && !holding) {
+          log.warn('lease lost: another watcher took over');
+          client?.close();
+        }
+        if (holding) await store.heartbeat();
+        // Watchdog: a session that has not swept for three sweep periods is stuck; drop it.
+        if (holding && client && Date.now() - lastProgress > 3 * cfg.sweepSeconds * 1000 + leaseMs) {
+          log.warn('watchdog: no progress, reconnecting');
+          lastProgress = Date.now();
+          client.close();
+        }
+      } catch (err) {
+        log.warn('lease renewal failed', { err });
+      }
+    },
+    Math.max(250, Math.floor(leaseMs / 3)),
+  );
+  const periodic = setInterval(kick, cfg.sweepSeconds * 1000);
+
+  const loop = (async () => {
+    let backoff = 250;
+    while (!stopping) {
+      holding = await store.lease(cfg.mailbox, owner, leaseMs).catch(() => false);
+      if (!holding) {
+        await sleep(Math.max(250, leaseMs / 3));
+        continue;
+      }
+      try {
+        dirty = true;
+        lastProgress = Date.now();
+        await session();
+        backoff = 250;
+      } catch (err) {
+        if (!stopping) log.warn('imap session ended', { err });
+      } finally {
+        client?.close();
+        client = undefined;
+      }
+      if (stopping) break;
+      await sleep(backoff / 2 + Math.random() * backoff); // jitter: watchers do not reconnect in step
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  })();
+
+  return {
+    name: 'watcher',
+    async close() {
+      stopping = true;
+      clearInterval(renew);
+      clearInterval(periodic);
+      const c = client;
+      if (c) await c.logout().catch(() => c.close());
+      await loop;
+      await store.releaseLease(cfg.mailbox, owner).catch(() => undefined);
+      await mover.close();
+      await queue.close();
+      await deps.svc.close();
+    },
+  };
+}

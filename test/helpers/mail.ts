@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+
+/** authserv-id the test config trusts, as the office MX would stamp it. */
+export const TRUSTED_MX = 'mx.test.example';
+
+export interface MailSpec {
+  from: string;
+  to?: string;
+  subject: string;
+  text?: string;
+  /** Stamp a DMARC pass by the trusted MX (default true). */
+  dmarc?: boolean;
+  headers?: Record<string, string>;
+  messageId?: string;
+  /** Extra MIME part (e.g. a text/calendar REPLY): [content-type, body]. */
+  part?: [string, string];
+}
+
+const b64 = (s: string) =>
+  Buffer.from(s, 'utf8')
+    .toString('base64')
+    .replace(/(.{76})/g, '$1\r\n');
+const word = (s: string) => `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
+
+/** A mail as a seeker's client would write it (UTF-8, base64), with the MX's Authentication-Results. */
+export function mail(spec: MailSpec): string {
+  const domain = spec.from.split('@')[1];
+  const id = spec.messageId ?? `<${randomUUID()}@${domain}>`;
+  const head = [
+    ...(spec.dmarc === false
+      ? []
+      : [
+          `Authentication-Results: ${TRUSTED_MX}; spf=pass smtp.mailfrom=${domain}; dmarc=pass header.from=${domain}`,
+        ]),
+    `From: ${spec.from}`,
+    `To: ${spec.to ?? 'consult@madoguchi.localhost'}`,
+    `Subject: ${word(spec.subject)}`,
+    `Date: ${DateTime.now().toRFC2822()}`,
+    `Message-ID: ${id}`,
+    'MIME-Version: 1.0',
+    ...Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+  ];
+  const body = b64(spec.text ?? '');
+  if (!spec.part)
+    return [
+      ...head,
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      body,
+      '',
+    ].join('\r\n');
+  const bnd = `b-${randomUUID()}`;
+  return [
+    ...head,
+    `Content-Type: multipart/mixed; boundary="${bnd}"`,
+    '',
+    `--${bnd}`,
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    body,
+    `--${bnd}`,
+    `Content-Type: ${spec.part[0]}`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    b64(spec.part[1]),
+    `--${bnd}--`,
+    '',
+  ].join('\r\n');
+}

@@ -1,0 +1,205 @@
+import type { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendRaw } from '../helpers/imap.js';
+import {
+  type InboundStack,
+  inboundStack,
+  openDay,
+  seekerWithBooking,
+  waitHandled,
+} from '../helpers/inbound.js';
+import { mail } from '../helpers/mail.js';
+
+// Mail arrives "at" a JST instant: Dovecot keeps the INTERNALDATE we give to APPEND when it is
+// not in the future, so the day-boundary tests use a recent past office day D.
+const at = (dt: DateTime) => dt.toJSDate();
+const slot = (d: DateTime, hhmm: string) => `${d.toISODate()}T${hhmm}`;
+const idOf = (raw: string) => /^Message-ID: (.+)$/m.exec(raw)![1]!.trim();
+const sent = (s: InboundStack, to: string) => s.sink.messages.filter((m) => m.to.includes(to));
+const settle = () => new Promise((r) => setTimeout(r, 800));
+
+describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
+  let s: InboundStack;
+  let past: DateTime; // D: a recent office day, entirely in the past
+  let future: DateTime;
+  beforeAll(async () => {
+    s = await inboundStack('box1');
+    past = openDay(s.ctx, -2);
+    future = openDay(s.ctx, 7);
+  });
+  afterAll(() => s.stop());
+
+  it('C1: a verified seeker cancels by mail the day before → cancelled, CANCEL to both, one reply', async () => {
+    const { booking, staffEmail } = await seekerWithBooking(s.svc, 'c1@example.jp', slot(past, '10:00'));
+    const raw = mail({
+      from: 'c1@example.jp',
+      subject: '予約のキャンセル',
+      text: '明日の相談をキャンセルします。',
+    });
+    // 23:59:59 JST on the 15th: still the day before (the JST midnight boundary, C1/C2).
+    await appendRaw('box1', 'INBOX', raw, at(past.minus({ seconds: 1 })));
+    expect(await waitHandled('box1', idOf(raw))).toBe('Processed');
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('cancelled');
+    expect((await s.svc.store.getBooking(booking.id))?.cancel?.channel).toBe('email');
+    await s.sink.waitFor((m) => m.to.includes('c1@example.jp') && m.raw.includes('method=CANCEL'));
+    await s.sink.waitFor((m) => m.to.includes(staffEmail) && m.raw.includes('method=CANCEL'));
+    const reply = await s.sink.waitFor(
+      (m) => m.to.includes('c1@example.jp') && m.raw.includes('auto-replied'),
+    );
+    expect(reply.raw.toString()).toContain(`In-Reply-To: ${idOf(raw)}`);
+    await settle();
+    expect(sent(s, 'c1@example.jp').filter((m) => m.raw.includes('auto-replied'))).toHaveLength(1);
+    const audit = await s.store.auditEntries();
+    expect(audit.some((e) => e.rule === 'C1' && e.action === 'cancel' && e.booking === booking.id)).toBe(
+      true,
+    );
+    expect(JSON.stringify(audit)).not.toContain('c1@example.jp'); // P4: no personal data in clear
+  });
+
+  it('C2: the same mail at 00:00 JST on the day → not cancelled, one reply to phone, staff alerted', async () => {
+    const { booking, staffEmail } = await seekerWithBooking(s.svc, 'c2@example.jp', slot(past, '11:00'));
+    const raw = mail({
+      from: 'c2@example.jp',
+      subject: 'キャンセル',
+      text: '本日の相談を取り消したいです。',
+    });
+    await appendRaw('box1', 'INBOX', raw, at(past)); // 00:00:00 JST on the day
+    expect(await waitHandled('box1', idOf(raw))).toBe('Processed');
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
+    const reply = await s.sink.waitFor(
+      (m) => m.to.includes('c2@example.jp') && m.raw.includes('auto-replied'),
+    );
+    expect(reply.raw.toString()).toMatch(/Subject: =\?UTF-8\?/);
+    await s.sink.waitFor((m) => m.to.includes(staffEmail) && !m.raw.includes('text/calendar'));
+    await settle();
+    expect(sent(s, 'c2@example.jp').filter((m) => m.raw.includes('method=CANCEL'))).toHaveLength(0);
+  });
+
+  it('C1: an unverified sender (no DMARC pass) never triggers a cancellation or a reply', async () => {
+    const { booking } = await seekerWithBooking(s.svc, 'forged@example.jp', slot(future, '10:00'));
+    const raw = mail({
+      from: 'forged@example.jp',
+      subject: 'キャンセル',
+      text: 'キャンセルします',
+      dmarc: false,
+    });
+    await appendRaw('box1', 'INBOX', raw);
+    expect(await waitHandled('box1', idOf(raw))).toBe('Processed');
+    await settle();
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
+    expect(sent(s, 'forged@example.jp').filter((m) => m.raw.includes('auto-replied'))).toHaveLength(0);
+    expect(await s.store.triageCount()).toBeGreaterThan(0);
+  });
+
+  it('calendar REPLY with PARTSTAT=DECLINED cancels like a mail (C1); ACCEPTED is recorded', async () => {
+    const { booking } = await seekerWithBooking(s.svc, 'ics@example.jp', slot(future, '10:30'));
+    const reply = (partstat: string) =>
+      mail({
+        from: 'ics@example.jp',
+        subject: partstat === 'DECLINED' ? 'Declined: オンライン相談' : 'Accepted: オンライン相談',
+        part: [
+          'text/calendar; charset=utf-8; method=REPLY',
+          `BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:${booking.uid}\r\nATTENDEE;PARTSTAT=${partstat}:mailto:ics@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+        ],
+      });
+    const acc = reply('ACCEPTED');
+    await appendRaw('box1', 'INBOX', acc);
+    await waitHandled('box1', idOf(acc));
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
+    const dec = reply('DECLINED');
+    await appendRaw('box1', 'INBOX', dec);
+    await waitHandled('box1', idOf(dec));
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('cancelled');
+    const audit = await s.store.auditEntries();
+    expect(audit.some((e) => e.action === 'record-partstat' && e.reason === 'ACCEPTED')).toBe(true);
+  });
+
+  it('B12: an out-of-scope request gets the referral reply (English when written in English)', async () => {
+    const raw = mail({
+      from: 'grad@example.com',
+      subject: 'Consultation',
+      text: 'I am a new graduate looking for work.',
+    });
+    await appendRaw('box1', 'INBOX', raw);
+    await waitHandled('box1', idOf(raw));
+    const r = await s.sink.waitFor((m) => m.to.includes('grad@example.com'));
+    expect(r.raw.toString()).toContain('Subject: About the scope of online job consultations');
+  });
+
+  it('loop guards: auto-replies, lists and our own mail are never answered; a thread gets one reply', async () => {
+    const auto = mail({
+      from: 'bot@example.jp',
+      subject: '予約について',
+      text: '自動応答です',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    const list = mail({
+      from: 'news@example.jp',
+      subject: '予約受付',
+      text: 'お知らせ',
+      headers: { 'List-Id': '<n.example.jp>' },
+    });
+    const own = mail({
+      from: 'consult@madoguchi.localhost',
+      subject: '予約',
+      text: 'x',
+      headers: { 'X-Madoguchi-Loop': 'reply-x' },
+    });
+    // A responder that does not mark itself: it answers our reply, we answer it... at most once.
+    const first = mail({ from: 'pingpong@example.jp', subject: '予約の変更', text: '日程を変更したい' });
+    const again = (n: number) =>
+      mail({
+        from: 'pingpong@example.jp',
+        subject: `Re: 予約の変更 (${n})`,
+        text: '日程を変更したい',
+        headers: { 'In-Reply-To': idOf(first), References: idOf(first) },
+      });
+    for (const raw of [auto, list, own, first, again(1), again(2), again(3)]) {
+      await appendRaw('box1', 'INBOX', raw);
+      await waitHandled('box1', idOf(raw));
+    }
+    await settle();
+    expect(sent(s, 'bot@example.jp')).toHaveLength(0);
+    expect(sent(s, 'news@example.jp')).toHaveLength(0);
+    expect(sent(s, 'consult@madoguchi.localhost')).toHaveLength(0);
+    expect(sent(s, 'pingpong@example.jp')).toHaveLength(1);
+  });
+
+  it('a DSN for one of our invitations marks that send failed and flags the address', async () => {
+    const ours = '<bk_x.0.seeker@madoguchi.localhost>';
+    const dsn = [
+      'From: MAILER-DAEMON@mx.example.jp',
+      'To: consult@madoguchi.localhost',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <dsn-${Date.now()}@mx.example.jp>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      'Delivery failed.',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.jp',
+      '',
+      'Final-Recipient: rfc822; gone@example.jp',
+      'Action: failed',
+      'Status: 5.1.1',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${ours}`,
+      'Subject: invitation',
+      '--B--',
+      '',
+    ].join('\r\n');
+    await appendRaw('box1', 'INBOX', dsn);
+    await waitHandled('box1', idOf(dsn));
+    expect(await s.store.redis.exists(s.store.k('bounced', ours))).toBe(1);
+    expect(await s.store.redis.scard(s.store.k('flagged'))).toBe(1);
+    await settle();
+    expect(sent(s, 'MAILER-DAEMON@mx.example.jp'.toLowerCase())).toHaveLength(0);
+  });
+});
