@@ -42,24 +42,35 @@ export class Mover {
       : this.config.inbound.processedMailbox;
   }
 
-  /** Move every recorded copy of mail `hash` to the mailbox for `outcome`. */
+  /**
+   * Move every recorded copy of mail `hash` to the mailbox for `outcome`. Each UID is claimed
+   * (SREM) before it is moved: two sessions moving one UID at once would both COPY it before
+   * either EXPUNGEs, leaving two copies. A claim lost to a crash is found by the watcher's
+   * reconcile sweep (it re-reads the whole mailbox at every session start).
+   */
   async move(hash: string, outcome: Outcome, client?: ImapFlow): Promise<void> {
     const c = client ?? (await this.connection());
     const uidsKey = this.store.k('uids', hash);
     const seen = await this.store.redis.smembers(uidsKey);
     if (!seen.length) return;
     const lock = await c.getMailboxLock(this.config.inbound.mailbox);
+    const claimed: string[] = [];
     try {
       // Dovecot acts only on messages this session has been told about: a UID that arrived after
       // our last command is silently skipped by UID MOVE. NOOP first brings the view up to date.
       if (!client) await c.noop();
       const validity = String(c.mailbox && c.mailbox.uidValidity);
-      const mine = seen.filter((s) => s.startsWith(`${validity}:`));
-      const uids = mine.map((s) => s.slice(validity.length + 1));
+      for (const s of seen) {
+        const won = (await this.store.redis.srem(uidsKey, s)) === 1;
+        // UIDs of an older UIDVALIDITY are gone; the watcher re-finds such mail by its hash.
+        if (won && s.startsWith(`${validity}:`)) claimed.push(s);
+      }
+      const uids = claimed.map((s) => s.slice(validity.length + 1));
       // A UID already moved (a retry) is simply not found: MOVE of a missing UID is a no-op.
       if (uids.length) await c.messageMove(uids.join(','), this.target(outcome), { uid: true });
-      // UIDs of an older UIDVALIDITY are gone; the watcher re-finds such mail by its hash.
-      await this.store.redis.srem(uidsKey, ...seen);
+    } catch (err) {
+      if (claimed.length) await this.store.redis.sadd(uidsKey, ...claimed);
+      throw err;
     } finally {
       lock.release();
     }

@@ -10,6 +10,7 @@ import { createInboundQueue, inboundJobId } from './queue.js';
 import type { MailRef } from './store.js';
 import { inboundDeps } from './worker.js';
 
+const RECONCILE_EVERY = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -45,8 +46,14 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     client?.noop().catch(() => undefined);
   };
 
+  // Reconcile: at every session start (and every RECONCILE_EVERY sweeps) read the whole mailbox
+  // rather than UID last+1:*. In steady state it holds only unfinished mail, so this is cheap, and
+  // it catches a move lost to a crash and anything a flushed Redis forgot.
+  let reconcile = true;
+  let sweeps = 0;
   const sweep = async (c: ImapFlow) => {
     dirty = false;
+    if (++sweeps % RECONCILE_EVERY === 0) reconcile = true;
     const mb = c.mailbox;
     if (!mb) throw new MadoguchiError('IMAP_UNAVAILABLE', 'mailbox not selected');
     const validity = String(mb.uidValidity);
@@ -60,20 +67,26 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       await store.setWatermark(cfg.mailbox, validity, 0);
       wm = { uidValidity: validity, lastUid: 0 };
     }
+    const from = reconcile ? 0 : wm.lastUid;
+    reconcile = false;
     const fresh: FetchMessageObject[] = [];
     if (mb.exists > 0) {
       for await (const m of c.fetch(
-        `${wm.lastUid + 1}:*`,
+        `${from + 1}:*`,
         { uid: true, size: true, internalDate: true },
         { uid: true },
       ))
-        if (m.uid > wm.lastUid) fresh.push(m);
+        if (m.uid > from) fresh.push(m);
     }
     fresh.sort((a, b) => a.uid - b.uid);
     for (const m of fresh) {
       if (stopping) return;
       await take(c, validity, m);
-      await store.setWatermark(cfg.mailbox, validity, m.uid); // only after the job is in Redis
+      // Only after the job is in Redis; never backwards (a reconcile re-reads older UIDs).
+      if (m.uid > wm.lastUid) {
+        await store.setWatermark(cfg.mailbox, validity, m.uid);
+        wm.lastUid = m.uid;
+      }
     }
     lastProgress = Date.now();
     await store.heartbeat();
@@ -178,6 +191,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       }
       try {
         dirty = true;
+        reconcile = true;
         lastProgress = Date.now();
         await session();
         backoff = 250;
