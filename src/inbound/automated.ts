@@ -2,6 +2,11 @@ import type { ParsedMail } from './parse.js';
 
 export type AutomatedKind = 'own-mail' | 'bounce' | 'auto-reply' | 'list' | 'read-receipt' | 'report';
 
+const BOUNCE_SUBJECT =
+  /^(returned mail|undeliver|undelivered mail|delivery status notification|mail delivery (failed|failure|subsystem)|failure notice|mail system error|delivery failure|メールエラー通知|配信(に)?失敗|loop alert)/i;
+const AUTO_SUBJECT =
+  /^(auto(matic)?[ -]?(reply|response)|autoreply|out of (the )?office|vacation|不在|自動応答|自動返信)/i;
+
 const first = (m: ParsedMail, name: string) => m.headers.get(name)?.[0]?.trim() ?? '';
 const contentType = (m: ParsedMail) => first(m, 'content-type').toLowerCase();
 
@@ -24,13 +29,17 @@ export function automatedKind(m: ParsedMail, loopHeader: string): AutomatedKind 
   )
     return 'bounce';
   if (/multipart\/report/.test(ct)) return 'report';
+  // Japanese carriers (au, KDDI) and old MTAs send bounces as plain mail: known subjects only.
+  if (BOUNCE_SUBJECT.test(m.subject)) return 'bounce';
   const auto = first(m, 'auto-submitted').toLowerCase();
   if (auto && !auto.startsWith('no')) return 'auto-reply';
   if (
     m.headers.has('x-autoreply') ||
     m.headers.has('x-autorespond') ||
     first(m, 'x-auto-response-suppress').toLowerCase() === 'all' ||
-    /^(auto_reply|auto-reply|autoreply)/i.test(first(m, 'x-mailer'))
+    /^(auto_reply|auto-reply|autoreply)/i.test(first(m, 'x-mailer')) ||
+    m.headers.has('x-apple-criteria') ||
+    AUTO_SUBJECT.test(m.subject)
   )
     return 'auto-reply';
   const precedence = first(m, 'precedence').toLowerCase();

@@ -66,7 +66,9 @@ export const documentParts = (m: ParsedMail) =>
 export function detectIntent(m: ParsedMail, outOfScope: Array<{ kind: string; keywords: string[] }>): Intent {
   const reply = calendarReply(m.attachments);
   if (reply) return { kind: 'calendar-reply', ...reply };
-  const words = fold(`${m.subject}\n${ownWords(m.text)}`);
+  // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
+  const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
+  const words = fold(`${subject}\n${ownWords(m.text)}`);
   if (CANCEL.some((r) => r.test(words)) && !NOT_CANCEL.some((r) => r.test(words))) return { kind: 'cancel' };
   if (documentParts(m).length > 0) return { kind: 'documents' };
   for (const s of outOfScope)

@@ -70,9 +70,16 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
       limits.timeoutMs,
     );
   });
+  const repairs: string[] = [];
+  // Classic Mac OS files end lines with CR alone; mailparser then sees one endless header line.
+  let input = raw;
+  if (raw.includes(0x0d) && !raw.includes(0x0a)) {
+    input = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
+    repairs.push('cr-line-endings');
+  }
   try {
     const m = await Promise.race([
-      simpleParser(raw, {
+      simpleParser(input, {
         Iconv: JapaneseIconv,
         checksumAlgo: 'sha256',
         keepDeliveryStatus: true,
@@ -83,9 +90,8 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
       }),
       timeout,
     ]);
-    const repairs: string[] = [];
-    const jp = declaresJapanese(raw);
-    const head = rawHeaders(raw);
+    const jp = declaresJapanese(input);
+    const head = rawHeaders(input);
 
     // Subject: ours when the raw bytes were 8-bit or mailparser produced U+FFFD.
     let subject = m.subject ?? '';
@@ -102,7 +108,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
       repairs.push('text-unlabelled-iso-2022-jp');
     }
 
-    const raw8 = raw8bitFilenames(raw);
+    const raw8 = raw8bitFilenames(input);
     const attachments: InboundPart[] = m.attachments.map((a) => {
       let filename = a.filename ?? '';
       // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).

@@ -1,0 +1,125 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import type { Booking } from '../../src/bookings/model.js';
+import { ZONE } from '../../src/domain/time.js';
+import { decide, type Facts } from '../../src/inbound/decide.js';
+import { detectIntent, ownWords } from '../../src/inbound/intent.js';
+import type { ParsedMail } from '../../src/inbound/parse.js';
+
+const scope = [{ kind: 'new-graduate', keywords: ['新卒', 'new graduate'] }];
+const mail = (subject: string, text: string, attachments: ParsedMail['attachments'] = []): ParsedMail => ({
+  hash: 'h',
+  messageId: '<m@x>',
+  inReplyTo: undefined,
+  references: [],
+  from: 'a@example.jp',
+  subject,
+  text,
+  headers: new Map(),
+  attachments,
+  repairs: [],
+});
+const intent = (subject: string, text = '') => detectIntent(mail(subject, text), scope).kind;
+
+describe('intent (Japanese and English)', () => {
+  it.each([
+    ['キャンセルします', 'cancel'],
+    ['予約を取り消したい', 'cancel'],
+    ['予約の取消', 'cancel'],
+    ['欠席します', 'cancel'],
+    ['相談を辞退します', 'cancel'],
+    ['Please cancel my appointment', 'cancel'],
+    ['ｷｬﾝｾﾙ', 'cancel'], // half-width katakana from old phones: NFKC
+    ['予約を変更したいです', 'booking-request'],
+    ['新卒です。相談できますか', 'out-of-scope'],
+    ['よろしくお願いします', 'other'],
+  ])('%s → %s', (text, kind) => {
+    expect(intent('', text)).toBe(kind);
+  });
+
+  it('quoted text is not the sender’s words: a thank-you quoting our cancellation rules is not a cancel', () => {
+    const text = 'ありがとうございます。\n\n> キャンセルは電話またはメールで。\n> 当日のキャンセルは電話のみ';
+    expect(ownWords(text)).toBe('ありがとうございます。\n');
+    expect(intent('Re: ご予約のご案内', text)).toBe('other');
+    const outlook = 'よろしくお願いします\n-----Original Message-----\nキャンセルは電話で';
+    expect(intent('', outlook)).toBe('other');
+  });
+
+  it('"キャンセルしません" is not a cancellation', () => {
+    expect(intent('', '予定通り参加します。キャンセルしません。')).toBe('other');
+  });
+
+  it('a calendar REPLY is read from its text/calendar part, folded lines and all', () => {
+    const ics =
+      'BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:abc@x\r\nATTENDEE;CN=A;PARTSTAT=DECL\r\n INED:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+    const part = {
+      filename: 'invite.ics',
+      contentType: 'text/calendar',
+      size: 1,
+      sha256: '',
+      content: Buffer.from(ics),
+      inline: false,
+    };
+    expect(detectIntent(mail('Declined', ''), scope).kind).toBe('other');
+    expect(detectIntent(mail('Declined', '', [part]), scope)).toEqual({
+      kind: 'calendar-reply',
+      partstat: 'DECLINED',
+      uid: 'abc@x',
+    });
+  });
+});
+
+describe('decision for a cancellation by mail (C1, C2), in JST whatever the process TZ', () => {
+  const booking = { id: 'bk_1', uid: 'u', status: 'booked', start: '2026-12-16T01:00:00.000Z' } as Booking; // 10:00 JST
+  const facts = (received: string, over: Partial<Facts> = {}): Facts => ({
+    hash: 'h',
+    automated: undefined,
+    verified: true,
+    seekerIds: ['sk_1'],
+    upcoming: [booking],
+    intent: { kind: 'cancel' },
+    receivedAt: DateTime.fromISO(received, { zone: ZONE }),
+    english: false,
+    ...over,
+  });
+
+  it('C1: received 23:59:59 JST the day before → cancel, confirming reply', () => {
+    expect(decide(facts('2026-12-15T23:59:59'))).toMatchObject({
+      rule: 'C1',
+      action: 'cancel',
+      reply: 'cancelled',
+    });
+  });
+  it('C2: received 00:00:00 JST on the day → refused, phone reply, staff alerted', () => {
+    expect(decide(facts('2026-12-16T00:00:00'))).toMatchObject({
+      rule: 'C2',
+      action: 'same-day-refused',
+      reply: 'same-day',
+      alertStaff: true,
+    });
+  });
+  it('C2: 00:30 JST is still 15:30 UTC the day before, and still the same day in Japan', () => {
+    const f = facts('2026-12-15T15:30:00Z');
+    expect(decide({ ...f, receivedAt: DateTime.fromISO('2026-12-15T15:30:00Z') })).toMatchObject({
+      rule: 'C2',
+    });
+  });
+  it('ambiguous (several bookings, none, several seekers, unverified) → staff triage, no action', () => {
+    for (const over of [
+      { upcoming: [booking, { ...booking, id: 'bk_2' }] },
+      { upcoming: [] },
+      { seekerIds: ['a', 'b'] },
+      { verified: false },
+    ]) {
+      const p = decide(facts('2026-12-10T10:00', over));
+      expect(p).toMatchObject({ action: 'staff-triage', triage: true });
+      expect(p.reply).toBeUndefined();
+    }
+  });
+  it('automated mail is never acted on nor answered, whatever it says', () => {
+    for (const automated of ['auto-reply', 'list', 'read-receipt'] as const) {
+      expect(decide(facts('2026-12-10T10:00', { automated }))).toMatchObject({ action: 'ignore-automated' });
+    }
+    expect(decide(facts('2026-12-10T10:00', { automated: 'own-mail' })).reply).toBeUndefined();
+  });
+});
