@@ -79,25 +79,35 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
   let plan = await store.getPlan(ref.hash);
   if (!plan) {
     const receivedAt = jst(ref.internalDate);
+    const quarantine = (reason: string): Plan => ({
+      hash: ref.hash,
+      rule: 'parse',
+      action: 'quarantine',
+      outcome: 'quarantine',
+      reason,
+    });
     let decided: Plan;
-    try {
-      const raw = await deps.spool.get(ref.hash);
+    const raw = await deps.spool.get(ref.hash).catch((err: unknown) => err as Error);
+    if (raw instanceof Error) {
+      if (!(raw instanceof MadoguchiError)) throw raw; // the disk, not the mail: retry
+      decided = quarantine(raw.code);
+    } else {
+      // parseMail works on bytes in memory: whatever it throws is the mail's fault.
       const parsed = await parseMail(raw, {
         maxBytes: cfg.inbound.maxMailBytes,
         timeoutMs: cfg.inbound.parseTimeoutMs,
-      });
-      decided = await facts(deps, parsed, raw, receivedAt);
-    } catch (err) {
-      if (!(err instanceof MadoguchiError) && !isParserError(err)) throw err; // Redis down etc.: retry
-      const code = err instanceof MadoguchiError ? err.code : 'MAIL_UNPARSEABLE';
-      decided = { hash: ref.hash, rule: 'parse', action: 'quarantine', outcome: 'quarantine', reason: code };
+      }).catch((err: unknown) => err as Error);
+      decided =
+        parsed instanceof Error
+          ? quarantine(parsed instanceof MadoguchiError ? parsed.code : 'MAIL_UNPARSEABLE')
+          : await facts(deps, parsed, raw, receivedAt);
     }
     plan = await store.savePlan(decided);
   }
   await apply(deps, plan);
   if (await store.once(ref.hash, 'audit')) {
     await store.audit({
-      msg: short(ref.hash),
+      mail: short(ref.hash),
       rule: plan.rule,
       action: plan.action,
       outcome: plan.outcome,
@@ -109,10 +119,6 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
   await store.markDone(ref, plan);
   return plan;
 }
-
-// mailparser throws plain Errors on structurally impossible input; those are the mail's fault.
-const isParserError = (err: unknown) =>
-  err instanceof Error && !('code' in err && typeof err.code === 'string' && /^E[A-Z]/.test(err.code));
 
 async function apply(deps: InboundDeps, plan: Plan): Promise<void> {
   const { svc } = deps;

@@ -87,6 +87,9 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
         skipTextLinks: true,
         skipTextToHtml: true,
         maxHtmlLengthToParse: 2 * 1024 * 1024,
+        // No person writes a 64 KB header block or 500 MIME parts; such mail is built to hurt parsers.
+        maxHeadSize: 64 * 1024,
+        maxChildNodes: 500,
       }),
       timeout,
     ]);

@@ -115,7 +115,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       });
       await store.markDone(ref, plan);
       await store.audit({
-        msg: hash,
+        mail: hash,
         rule: 'size',
         action: 'quarantine',
         outcome: 'quarantine',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRaw, listMailbox } from '../helpers/imap.js';
 import { type InboundStack, inboundStack, waitHandled } from '../helpers/inbound.js';
 import { mail } from '../helpers/mail.js';
+import { runCli } from '../helpers/processes.js';
 
 const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
 const files = readdirSync(CORPUS)
@@ -55,6 +56,25 @@ describe('real-world corpus: every mail ends in Processed or Quarantine, with a 
 
     // Never an automatic reply to corpus senders that are automated or unverified (none verified).
     expect(s.sink.messages.filter((m) => m.raw.includes('Auto-Submitted: auto-replied'))).toHaveLength(0);
+
+    // A hostile header block (135 KB To:) is quarantined with a reason; staff can see and release it.
+    const hostile = q.find((e) => e.reason === 'MAIL_UNPARSEABLE');
+    expect(hostile).toBeDefined();
+    const list = await runCli(['quarantine', 'list', '--json'], s.env);
+    expect(JSON.parse(list.out).map((e: { hash: string }) => e.hash)).toContain(hostile!.hash);
+    const show = await runCli(['quarantine', 'show', hostile!.hash.slice(0, 12), '--json'], s.env);
+    expect(JSON.parse(show.out)).toMatchObject({ reason: 'MAIL_UNPARSEABLE' });
+    const status = await runCli(['inbox', 'status', '--json'], s.env);
+    expect(JSON.parse(status.out)).toMatchObject({ watcherUp: true, quarantined: q.length });
+    const rel = await runCli(['quarantine', 'release', hostile!.hash.slice(0, 12), '--actor', 'test'], s.env);
+    expect(rel.code, rel.err).toBe(0);
+    // Taken again, and (still hostile) quarantined again: released and re-decided, both on record.
+    for (let i = 0; i < 100 && !(await s.store.done(hostile!.hash)); i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(await s.store.done(hostile!.hash)).toBe('quarantine');
+    const trail = (await s.store.auditEntries()).filter((e) => hostile!.hash.startsWith(e.mail!));
+    expect(trail.map((e) => e.action)).toEqual(['quarantine', 'release', 'quarantine']);
+    expect(await count('box2', 'Quarantine')).toBe(quarantined);
 
     const normal = mail({ from: 'after@example.jp', subject: '質問', text: '相談したいです。' });
     await appendRaw('box2', 'INBOX', normal);

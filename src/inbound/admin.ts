@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { createImapClient } from '../adapters/imap.js';
+import { MadoguchiError } from '../errors.js';
+import type { InboundDeps } from './handle.js';
+import { parseMail } from './parse.js';
+import { createInboundQueue, inboundJobId } from './queue.js';
+
+// What staff and operators see of the inbound side: the CLI now, the web console later.
+
+export async function inboxStatus(deps: InboundDeps) {
+  const { store, svc } = deps;
+  const cfg = svc.ctx.config.inbound;
+  const queue = createInboundQueue(svc.ctx);
+  try {
+    const [wm, holder, beat, counts, quarantined, triage] = await Promise.all([
+      store.watermark(cfg.mailbox),
+      store.leaseHolder(cfg.mailbox),
+      store.lastHeartbeat(),
+      queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+      store.redis.zcard(store.k('quarantine')),
+      store.triageCount(),
+    ]);
+    const ageS = beat === undefined ? undefined : Math.round((Date.now() - beat) / 1000);
+    return {
+      mailbox: cfg.mailbox,
+      watcher: holder ?? null,
+      lastSweepSecondsAgo: ageS ?? null,
+      watcherUp: ageS !== undefined && ageS <= cfg.watcherDownAlertSeconds,
+      uidValidity: wm?.uidValidity ?? null,
+      lastUid: wm?.lastUid ?? 0,
+      jobs: counts,
+      quarantined,
+      triage,
+    };
+  } finally {
+    await queue.close();
+  }
+}
+
+async function resolve(deps: InboundDeps, prefix: string): Promise<string> {
+  const all = await deps.store.redis.zrange(deps.store.k('quarantine'), '0', '-1');
+  const hits = all.filter((h) => h.startsWith(prefix));
+  if (hits.length !== 1)
+    throw new MadoguchiError(
+      'NOT_FOUND',
+      hits.length ? `${prefix} is ambiguous` : `no quarantined mail ${prefix}`,
+    );
+  return hits[0]!;
+}
+
+/** One quarantined mail: the reason, and (for staff eyes, never logs) who sent it and the subject. */
+export async function quarantineShow(deps: InboundDeps, prefix: string) {
+  const hash = await resolve(deps, prefix);
+  const rec = await deps.store.redis.hgetall(deps.store.k('q', hash));
+  let summary: { from?: string; subject?: string; attachments?: string[] } = {};
+  if (!hash.startsWith('oversize-')) {
+    try {
+      const m = await parseMail(await deps.spool.get(hash), {
+        maxBytes: Number.MAX_SAFE_INTEGER,
+        timeoutMs: 5000,
+      });
+      summary = { from: m.from, subject: m.subject, attachments: m.attachments.map((a) => a.filename) };
+    } catch (err) {
+      summary = { subject: `(not readable: ${(err as Error).message})` };
+    }
+  }
+  return { hash, ...rec, ...summary };
+}
+
+/**
+ * Release a quarantined mail for another try (e.g. after a fix): its spooled bytes go back into
+ * the watched mailbox with their original INTERNALDATE, its copy leaves Quarantine, and what we
+ * recorded about it is forgotten, so the watcher takes it as new. The audit trail keeps both.
+ */
+export async function quarantineRelease(deps: InboundDeps, prefix: string, actor: string) {
+  const hash = await resolve(deps, prefix);
+  if (hash.startsWith('oversize-'))
+    throw new MadoguchiError(
+      'BOOKING_STATE',
+      'an oversize mail was never downloaded: handle it in the Quarantine folder by hand',
+    );
+  const cfg = deps.svc.ctx.config;
+  const raw = await deps.spool.get(hash);
+  const rec = await deps.store.redis.hgetall(deps.store.k('q', hash));
+  // Forget first: a watcher that sees the mail back before this would find the old done marker.
+  const queue = createInboundQueue(deps.svc.ctx);
+  try {
+    await (await queue.getJob(inboundJobId(hash)))?.remove();
+  } finally {
+    await queue.close();
+  }
+  await deps.store.forget(hash);
+  const c = createImapClient(cfg);
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    const lock = await c.getMailboxLock(cfg.inbound.quarantineMailbox);
+    try {
+      const doomed: number[] = [];
+      if (c.mailbox && c.mailbox.exists > 0) {
+        for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true }))
+          if (m.source && createHash('sha256').update(m.source).digest('hex') === hash) doomed.push(m.uid);
+      }
+      await c.append(cfg.inbound.mailbox, raw, [], rec.internalDate ? new Date(rec.internalDate) : undefined);
+      if (doomed.length) await c.messageDelete(doomed.join(','), { uid: true });
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await c.logout().catch(() => c.close());
+  }
+  await deps.store.audit({
+    mail: hash.slice(0, 16),
+    rule: 'quarantine',
+    action: 'release',
+    outcome: 'requeued',
+    reason: 'released by staff',
+    actor,
+  });
+  return { hash, released: true };
+}
