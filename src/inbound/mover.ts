@@ -57,8 +57,9 @@ export class Mover {
     const claimed: string[] = [];
     try {
       // Dovecot acts only on messages this session has been told about: a UID that arrived after
-      // our last command is silently skipped by UID MOVE. NOOP first brings the view up to date.
-      if (!client) await c.noop();
+      // our last command is silently skipped by UID MOVE. A fresh SELECT brings the view (and a
+      // changed UIDVALIDITY, which no NOOP reports) up to date.
+      if (!client) await c.mailboxOpen(this.config.inbound.mailbox);
       const validity = String(c.mailbox && c.mailbox.uidValidity);
       for (const s of seen) {
         const won = (await this.store.redis.srem(uidsKey, s)) === 1;

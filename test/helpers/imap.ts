@@ -2,12 +2,14 @@ import { ImapFlow } from 'imapflow';
 import { inject } from 'vitest';
 import { DEV_PASSWORD } from '../../src/devstack/dovecot.js';
 
+/** `user` of the shared test Dovecot, or `user@port` of a private one. */
 function client(user: string): ImapFlow {
+  const [name, port] = user.split('@');
   return new ImapFlow({
     host: '127.0.0.1',
-    port: inject('dovecotPort'),
+    port: port ? Number(port) : inject('dovecotPort'),
     secure: false,
-    auth: { user, pass: DEV_PASSWORD },
+    auth: { user: name!, pass: DEV_PASSWORD },
     logger: false,
   });
 }

@@ -33,9 +33,15 @@ export interface InboundStack {
 export async function inboundStack(
   user: string,
   processes = ['outbox', 'inbound', 'watcher'],
+  opts: { imapUrl?: string } = {},
 ): Promise<InboundStack> {
   const sink = await startSink();
-  const env = withSettings(testEnv({ smtpUrl: sink.url, imapUser: user }), INBOUND_SETTINGS);
+  const base = testEnv({
+    smtpUrl: sink.url,
+    imapUser: user,
+    extra: opts.imapUrl ? { IMAP_URL: opts.imapUrl } : {},
+  });
+  const env = withSettings(base, INBOUND_SETTINGS);
   const ctx = createContext(testConfig(env));
   const svc = bookingServices(ctx);
   const handles: Handle[] = [];
