@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../src/config/load.js';
 import { createOutboxQueue, enqueueMail } from '../src/outbox/queue.js';

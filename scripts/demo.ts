@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 // The demo: madoguchi end to end on private local servers (Redis, Dovecot, an SMTP sink that
 // writes every message it receives to a folder), with sample data. Ctrl-C stops everything.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

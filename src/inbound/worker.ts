@@ -5,7 +5,7 @@ import type { Clock } from '../bookings/service.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
-import { handleMail, type InboundDeps } from './handle.js';
+import { handleMail, type InboundDeps, opsAlert } from './handle.js';
 import { Mover } from './mover.js';
 import { INBOUND_QUEUE } from './queue.js';
 import { Spool } from './spool.js';
@@ -17,6 +17,25 @@ export function inboundDeps(ctx: Context, clock?: Clock): InboundDeps {
     store: new InboundStore(ctx.redis, ctx.config.connections.redisPrefix),
     spool: new Spool(path.join(ctx.config.dataDir, 'spool'), ctx.config.storage.key),
   };
+}
+
+async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<void> {
+  const plan = {
+    hash: ref.hash,
+    rule: 'retries',
+    action: 'quarantine',
+    outcome: 'quarantine' as const,
+    reason: 'HANDLING_FAILED',
+  };
+  await deps.store.markDone(ref, plan);
+  await deps.store.audit({ mail: ref.hash.slice(0, 16), ...plan, actor: 'inbound' });
+  await opsAlert(
+    deps,
+    `failed-${ref.hash}`,
+    'メールを処理できませんでした',
+    `メッセージ: ${ref.hash.slice(0, 16)}（再試行の上限）`,
+  );
+  await mover.move(ref.hash, 'quarantine');
 }
 
 /** The inbound worker process: decides and acts on each spooled mail, then moves it on the server. */
@@ -37,9 +56,12 @@ export async function startInbound(ctx: Context): Promise<Handle> {
   worker.on('completed', (job, res) =>
     log.info('mail handled', { mail: job.data.hash.slice(0, 16), ...res }),
   );
-  worker.on('failed', (job, err) =>
-    log.warn('mail handling failed', { mail: job?.data.hash.slice(0, 16), err }),
-  );
+  worker.on('failed', (job, err) => {
+    log.warn('mail handling failed', { mail: job?.data.hash.slice(0, 16), attempt: job?.attemptsMade, err });
+    // Out of retries: the mail must not sit in the mailbox forever unseen. Quarantine it.
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+      giveUp(deps, mover, job.data).catch((e) => log.error('could not quarantine a failed mail', { err: e }));
+  });
   worker.on('error', (err) => log.error('inbound worker error', { err }));
   await worker.waitUntilReady();
   return {

@@ -2,6 +2,8 @@ import { Worker } from 'bullmq';
 import { bookingServices } from '../bookings/deps.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { type Clock, markNoShow, systemClock } from '../bookings/service.js';
+import { checkWatcher } from '../inbound/alerts.js';
+import { inboundDeps } from '../inbound/worker.js';
 import { reminderMail } from '../invites/messages.js';
 import { enqueueMail } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
@@ -17,6 +19,7 @@ const SWEEP_MS = 5000;
  */
 export async function startScheduler(ctx: Context, clock: Clock = systemClock): Promise<Handle> {
   const svc = bookingServices(ctx, clock);
+  const inbound = inboundDeps(ctx, clock);
   const log = ctx.log.child({ proc: 'scheduler' });
 
   const handle = async (job: ScheduleJob) => {
@@ -54,6 +57,7 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
     sweeping = true;
     try {
       for (const id of await svc.store.pendingNotifications()) await notifyBooking(svc, id);
+      await checkWatcher(inbound);
     } catch (err) {
       log.warn('pending sweep failed', { err });
     } finally {
@@ -69,6 +73,7 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
       clearInterval(timer);
       await worker.close();
       await svc.close();
+      await inbound.svc.close();
     },
   };
 }

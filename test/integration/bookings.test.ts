@@ -200,7 +200,10 @@ describe('bookings and invitations on real Redis and SMTP', () => {
     const gone = await cancel(svc, r.booking.id, 'phone', 'test');
     await notifyBooking(svc, gone.id);
     const mails = await waitInvites('seeker10@example.jp', 3);
-    const invs = await Promise.all(mails.map((m) => inspectInvite(m.raw)));
+    // The outbox sends in parallel: arrival order is not message order (clients go by SEQUENCE).
+    const invs = (await Promise.all(mails.map((m) => inspectInvite(m.raw)))).sort(
+      (a, b) => Number(a.event.sequence) - Number(b.event.sequence),
+    );
     expect(invs.map((i) => [i.method, i.event.sequence, i.event.status])).toEqual([
       ['REQUEST', 0, 'CONFIRMED'],
       ['REQUEST', 1, 'CONFIRMED'],

@@ -60,6 +60,7 @@ describe('real-world corpus: every mail ends in Processed or Quarantine, with a 
     // A hostile header block (135 KB To:) is quarantined with a reason; staff can see and release it.
     const hostile = q.find((e) => e.reason === 'MAIL_UNPARSEABLE');
     expect(hostile).toBeDefined();
+    await s.sink.waitFor((m) => m.to.includes('ops@madoguchi.localhost')); // quarantine alert
     const list = await runCli(['quarantine', 'list', '--json'], s.env);
     expect(JSON.parse(list.out).map((e: { hash: string }) => e.hash)).toContain(hostile!.hash);
     const show = await runCli(['quarantine', 'show', hostile!.hash.slice(0, 12), '--json'], s.env);

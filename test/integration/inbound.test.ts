@@ -1,5 +1,7 @@
 import type { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkWatcher } from '../../src/inbound/alerts.js';
+import { inboundDeps } from '../../src/inbound/worker.js';
 import { appendRaw } from '../helpers/imap.js';
 import {
   type InboundStack,
@@ -201,5 +203,31 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     expect(await s.store.redis.scard(s.store.k('flagged'))).toBe(1);
     await settle();
     expect(sent(s, 'MAILER-DAEMON@mx.example.jp'.toLowerCase())).toHaveLength(0);
+  });
+});
+
+describe('operations alerts', () => {
+  let s: InboundStack;
+  beforeAll(async () => {
+    s = await inboundStack('box10', ['outbox']); // no watcher running
+  });
+  afterAll(() => s.stop());
+
+  it('watcher down: one alert to the operations address per outage, none while it sweeps', async () => {
+    const deps = inboundDeps(s.ctx);
+    try {
+      expect(await checkWatcher(deps)).toBe(true); // never ran here: nothing to say
+      await s.store.heartbeat();
+      expect(await checkWatcher(deps)).toBe(true);
+      const later = Date.now() + (s.ctx.config.inbound.watcherDownAlertSeconds + 5) * 1000;
+      expect(await checkWatcher(deps, later)).toBe(false);
+      expect(await checkWatcher(deps, later + 5000)).toBe(false);
+      const alert = await s.sink.waitFor((m) => m.to.includes('ops@madoguchi.localhost'));
+      expect(alert.raw.toString()).toContain('Auto-Submitted: auto-generated');
+      await settle();
+      expect(sent(s, 'ops@madoguchi.localhost')).toHaveLength(1);
+    } finally {
+      await deps.svc.close();
+    }
   });
 });

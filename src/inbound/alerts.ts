@@ -1,0 +1,20 @@
+import type { InboundDeps } from './handle.js';
+import { opsAlert } from './handle.js';
+
+/**
+ * Watcher down: no sweep for inbound.watcherDownAlertSeconds. One alert per outage (keyed by the
+ * last heartbeat), none where no watcher ever ran (a deployment without inbound mail).
+ */
+export async function checkWatcher(deps: InboundDeps, now = Date.now()): Promise<boolean> {
+  const beat = await deps.store.lastHeartbeat();
+  if (beat === undefined) return true;
+  const limit = deps.svc.ctx.config.inbound.watcherDownAlertSeconds * 1000;
+  if (now - beat <= limit) return true;
+  await opsAlert(
+    deps,
+    `watcher-down-${beat}`,
+    'メール受信（IMAP 監視）が止まっています',
+    `最後の確認: ${new Date(beat).toISOString()}（${Math.round((now - beat) / 1000)} 秒前）\n相談用アドレスに届いたメールが処理されていません。`,
+  );
+  return false;
+}
