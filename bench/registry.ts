@@ -1,10 +1,13 @@
+import type { PrivateDovecot } from '../src/devstack/dovecot.js';
 import type { SmtpSink } from '../src/devstack/smtp-sink.js';
 import { bookingsBench } from './bookings.js';
+import { inboundBench } from './inbound.js';
 import { outboxBench } from './outbox.js';
 
 export interface BenchEnv {
   redisUrl: string;
   sink: SmtpSink;
+  dovecot: PrivateDovecot;
   tmp: string;
 }
 export interface Row {
@@ -16,4 +19,4 @@ export interface Bench {
   run(env: BenchEnv): Promise<Row[]>;
 }
 
-export const BENCHES: Bench[] = [outboxBench, bookingsBench];
+export const BENCHES: Bench[] = [outboxBench, bookingsBench, inboundBench];

@@ -93,10 +93,14 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
       decided = quarantine(raw.code);
     } else {
       // parseMail works on bytes in memory: whatever it throws is the mail's fault.
-      const parsed = await parseMail(raw, {
-        maxBytes: cfg.inbound.maxMailBytes,
-        timeoutMs: cfg.inbound.parseTimeoutMs,
-      }).catch((err: unknown) => err as Error);
+      const parsed = await parseMail(
+        raw,
+        {
+          maxBytes: cfg.inbound.maxMailBytes,
+          timeoutMs: cfg.inbound.parseTimeoutMs,
+        },
+        ref.hash,
+      ).catch((err: unknown) => err as Error);
       decided =
         parsed instanceof Error
           ? quarantine(parsed instanceof MadoguchiError ? parsed.code : 'MAIL_UNPARSEABLE')

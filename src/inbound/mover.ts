@@ -42,35 +42,76 @@ export class Mover {
       : this.config.inbound.processedMailbox;
   }
 
+  private pending: Array<{ hash: string; outcome: Outcome; done: (err?: unknown) => void }> = [];
+  private flushing = false;
+
   /**
-   * Move every recorded copy of mail `hash` to the mailbox for `outcome`. Each UID is claimed
-   * (SREM) before it is moved: two sessions moving one UID at once would both COPY it before
-   * either EXPUNGEs, leaving two copies. A claim lost to a crash is found by the watcher's
-   * reconcile sweep (it re-reads the whole mailbox at every session start).
+   * Move every recorded copy of mail `hash` to the mailbox for `outcome`. Concurrent calls are
+   * coalesced into one NOOP and one UID MOVE per target: a round trip per mail on the one IMAP
+   * connection was the slowest step of the pipeline. `client`: move now on that session.
    */
-  async move(hash: string, outcome: Outcome, client?: ImapFlow): Promise<void> {
-    const c = client ?? (await this.connection());
-    const uidsKey = this.store.k('uids', hash);
-    const seen = await this.store.redis.smembers(uidsKey);
-    if (!seen.length) return;
+  move(hash: string, outcome: Outcome, client?: ImapFlow): Promise<void> {
+    if (client) return this.moveNow([{ hash, outcome }], client);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ hash, outcome, done: (err) => (err ? reject(err) : resolve()) });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0);
+        try {
+          await this.moveNow(batch, await this.connection());
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) b.done(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * Each UID is claimed (SREM) before it is moved: two sessions moving one UID at once would both
+   * COPY it before either EXPUNGEs, leaving two copies. A claim lost to a crash is found by the
+   * watcher's reconcile sweep (it re-reads the whole mailbox at every session start).
+   */
+  private async moveNow(items: Array<{ hash: string; outcome: Outcome }>, c: ImapFlow): Promise<void> {
+    const seen = new Map<string, string[]>();
+    for (const { hash } of items) seen.set(hash, await this.store.redis.smembers(this.store.k('uids', hash)));
+    if (![...seen.values()].some((s) => s.length)) return;
     const lock = await c.getMailboxLock(this.config.inbound.mailbox);
-    const claimed: string[] = [];
+    const claimed: Array<[string, string]> = [];
     try {
       // Dovecot acts only on messages this session has been told about: a UID that arrived after
-      // our last command is silently skipped by UID MOVE. A fresh SELECT brings the view (and a
-      // changed UIDVALIDITY, which no NOOP reports) up to date.
-      if (!client) await c.mailboxOpen(this.config.inbound.mailbox);
-      const validity = String(c.mailbox && c.mailbox.uidValidity);
-      for (const s of seen) {
-        const won = (await this.store.redis.srem(uidsKey, s)) === 1;
-        // UIDs of an older UIDVALIDITY are gone; the watcher re-finds such mail by its hash.
-        if (won && s.startsWith(`${validity}:`)) claimed.push(s);
+      // our last command is silently skipped by UID MOVE, so NOOP first. A changed UIDVALIDITY is
+      // never reported to an open session: a UID recorded under another one means re-SELECT.
+      await c.noop();
+      let validity = String(c.mailbox && c.mailbox.uidValidity);
+      if ([...seen.values()].flat().some((s) => !s.startsWith(`${validity}:`))) {
+        await c.mailboxOpen(this.config.inbound.mailbox);
+        validity = String(c.mailbox && c.mailbox.uidValidity);
       }
-      const uids = claimed.map((s) => s.slice(validity.length + 1));
+      const byTarget = new Map<string, string[]>();
+      for (const { hash, outcome } of items) {
+        for (const s of seen.get(hash) ?? []) {
+          if ((await this.store.redis.srem(this.store.k('uids', hash), s)) !== 1) continue;
+          // UIDs of an older UIDVALIDITY are gone; the watcher re-finds such mail by its hash.
+          if (!s.startsWith(`${validity}:`)) continue;
+          claimed.push([hash, s]);
+          const t = this.target(outcome);
+          byTarget.set(t, [...(byTarget.get(t) ?? []), s.slice(validity.length + 1)]);
+        }
+      }
       // A UID already moved (a retry) is simply not found: MOVE of a missing UID is a no-op.
-      if (uids.length) await c.messageMove(uids.join(','), this.target(outcome), { uid: true });
+      for (const [target, uids] of byTarget) await c.messageMove(uids.join(','), target, { uid: true });
     } catch (err) {
-      if (claimed.length) await this.store.redis.sadd(uidsKey, ...claimed);
+      for (const [hash, s] of claimed) await this.store.redis.sadd(this.store.k('uids', hash), s);
       throw err;
     } finally {
       lock.release();

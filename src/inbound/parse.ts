@@ -60,7 +60,7 @@ const ids = (v: string | string[] | undefined) =>
  * MadoguchiError (the caller quarantines). mailparser streams, but an event-loop-bound parse cannot
  * be interrupted, so the time limit is a ceiling on waiting, not a kill.
  */
-export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+export async function parseMail(raw: Buffer, limits: ParseLimits, knownHash?: string): Promise<ParsedMail> {
   if (raw.length > limits.maxBytes)
     throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
   let timer: NodeJS.Timeout | undefined;
@@ -94,7 +94,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
       timeout,
     ]);
     const jp = declaresJapanese(input);
-    const head = rawHeaders(input);
+    const head = rawHeaders(input.subarray(0, 256 * 1024)); // header blocks are capped at 64 KB
 
     // Subject: ours when the raw bytes were 8-bit or mailparser produced U+FFFD.
     let subject = m.subject ?? '';
@@ -111,12 +111,18 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
       repairs.push('text-unlabelled-iso-2022-jp');
     }
 
-    const raw8 = raw8bitFilenames(input);
+    let raw8: Buffer[] | undefined; // scanned only when a name looks mis-decoded (a 5 MB scan costs)
+    const rawNames = () => {
+      raw8 ??= raw8bitFilenames(input);
+      return raw8;
+    };
     const attachments: InboundPart[] = m.attachments.map((a) => {
       let filename = a.filename ?? '';
       // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).
-      if (raw8.length && (filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename))) {
-        const fixed = raw8.map((b) => decodeUnlabelled(b, jp)).find((n) => n !== filename);
+      if ((filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename)) && rawNames().length) {
+        const fixed = rawNames()
+          .map((b) => decodeUnlabelled(b, jp))
+          .find((n) => n !== filename);
         if (fixed) {
           filename = fixed;
           repairs.push('filename-recovered-from-raw-bytes');
@@ -139,7 +145,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
     }
 
     return {
-      hash: createHash('sha256').update(raw).digest('hex'),
+      hash: knownHash ?? createHash('sha256').update(raw).digest('hex'),
       messageId: m.messageId,
       inReplyTo: m.inReplyTo,
       references: ids(m.references),

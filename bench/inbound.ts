@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import { loadConfig } from '../src/config/load.js';
+import { DEV_PASSWORD } from '../src/devstack/dovecot.js';
+import { InboundStore } from '../src/inbound/store.js';
+import { createContext } from '../src/runtime/context.js';
+import { type Handle, PROCESSES } from '../src/runtime/processes.js';
+import type { Bench, BenchEnv } from './registry.js';
+
+const LATENCY_N = 40;
+const MIX_N = 40; // 70 % small, 25 % with a 200 KB PDF, 5 % of 5 MB
+
+const TRUSTED = 'mx.bench.example';
+const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
+
+function benchMail(i: number, kind: 'small' | 'pdf' | 'big'): Buffer {
+  const from = `seeker${i}-${kind}@example.jp`;
+  const head = [
+    `Authentication-Results: ${TRUSTED}; dmarc=pass header.from=example.jp`,
+    `From: ${from}`,
+    'To: consult@madoguchi.localhost',
+    `Subject: =?UTF-8?B?${Buffer.from(kind === 'small' ? '予約の変更' : '書類の送付').toString('base64')}?=`,
+    `Message-ID: <bench-${i}-${randomBytes(6).toString('hex')}@example.jp>`,
+    'MIME-Version: 1.0',
+  ];
+  const text = b64(Buffer.from('よろしくお願いします。日程を変更したいです。\n'.repeat(5)));
+  if (kind === 'small')
+    return Buffer.from(
+      [
+        ...head,
+        'Content-Type: text/plain; charset=UTF-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        text,
+        '',
+      ].join('\r\n'),
+    );
+  const size = kind === 'pdf' ? 200 * 1024 : 5 * 1024 * 1024;
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(size)]);
+  return Buffer.from(
+    [
+      ...head,
+      'Content-Type: multipart/mixed; boundary="BENCH"',
+      '',
+      '--BENCH',
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      text,
+      '--BENCH',
+      'Content-Type: application/pdf; name="rirekisho.pdf"',
+      'Content-Disposition: attachment; filename="rirekisho.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64(pdf),
+      '--BENCH--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+function mix(n: number): Buffer[] {
+  return Array.from({ length: n }, (_, i) =>
+    benchMail(i, i % 20 === 19 ? 'big' : i % 4 === 3 ? 'pdf' : 'small'),
+  );
+}
+
+function client(port: number, user: string): ImapFlow {
+  const c = new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    auth: { user, pass: DEV_PASSWORD },
+    logger: false,
+  });
+  c.on('error', () => undefined);
+  return c;
+}
+
+async function append(port: number, user: string, mails: Buffer[]): Promise<void> {
+  const c = client(port, user);
+  await c.connect();
+  for (const m of mails) await c.append('INBOX', m);
+  await c.logout();
+}
+
+/** `madoguchi run --only …` as a child process, resolved once it has started. */
+async function spawnService(names: string[], env: Record<string, string>) {
+  const bin = new URL('../bin/madoguchi.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [bin, 'run', '--only', names.join(',')], {
+    env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => d.toString().includes('"process started"') && resolve());
+    child.once('exit', (code) => reject(new Error(`service exited (${code})`)));
+  });
+  return child;
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function startStack(env: BenchEnv, user: string, processes: string[]) {
+  const dataDir = `${env.tmp}/data-${user}`;
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(`${dataDir}/office.json`, JSON.stringify({ inbound: { trustedAuthservId: TRUSTED } }));
+  const vars: Record<string, string> = {
+    REDIS_URL: env.redisUrl,
+    SMTP_URL: env.sink.url,
+    IMAP_URL: env.dovecot.url(user),
+    MADOGUCHI_REDIS_PREFIX: `benchi${Date.now()}`,
+    MADOGUCHI_DATA_DIR: dataDir,
+    MADOGUCHI_CONFIG: `${dataDir}/office.json`,
+    MADOGUCHI_LOG_LEVEL: 'error',
+    MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
+  };
+  const config = loadConfig({ env: vars });
+  const ctx = createContext(config);
+  const handles: Handle[] = [];
+  for (const p of processes) handles.push(await PROCESSES[p]!(ctx));
+  const store = new InboundStore(ctx.redis, config.connections.redisPrefix);
+  return {
+    env: vars,
+    ctx,
+    store,
+    handles,
+    async stop() {
+      for (const h of handles.reverse()) await h.close();
+      await ctx.close();
+    },
+  };
+}
+
+async function waitDone(store: InboundStore, hashes: string[]): Promise<void> {
+  for (const h of hashes) while (!(await store.done(h))) await new Promise((r) => setTimeout(r, 2));
+}
+
+/**
+ * End-to-end inbound: a mail appended to Dovecot until its decision is carried out (plan applied,
+ * replies queued, done marker written), and throughput on a 70/25/5 mix beside raw imapflow
+ * fetch + mailparser parse of the same mails.
+ */
+export const inboundBench: Bench = {
+  name: `inbound: Dovecot IDLE → decision done (${LATENCY_N} mails one by one; ${MIX_N}-mail 70/25/5 mix)`,
+  async run(env) {
+    // Latency: one mail at a time, the watcher idle in between (its IDLE notice is part of it).
+    const lat = await startStack(env, 'bench-lat', ['outbox', 'inbound', 'watcher']);
+    const c = client(env.dovecot.port, 'bench-lat');
+    await c.connect();
+    const ms: number[] = [];
+    for (let i = 0; i < LATENCY_N; i++) {
+      const m = benchMail(1000 + i, 'small');
+      const t0 = performance.now();
+      await c.append('INBOX', m);
+      await waitDone(lat.store, [sha(m)]);
+      ms.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await c.logout();
+    await lat.stop();
+
+    // Baseline: the same mix, fetched with imapflow and parsed with mailparser, nothing else.
+    const mails = mix(MIX_N);
+    const mb = mails.reduce((n, m) => n + m.length, 0) / 1024 / 1024;
+    await append(env.dovecot.port, 'bench-raw', mails);
+    const raw = client(env.dovecot.port, 'bench-raw');
+    await raw.connect();
+    let t0 = performance.now();
+    const lock = await raw.getMailboxLock('INBOX');
+    const sources: Buffer[] = [];
+    for await (const m of raw.fetch('1:*', { source: true })) if (m.source) sources.push(m.source);
+    for (const s of sources) await simpleParser(s);
+    const rawSecs = (performance.now() - t0) / 1000;
+    lock.release();
+    await raw.logout();
+
+    // madoguchi on the same mix, deployed as in docker-compose.yml: the inbound worker in a process
+    // of its own (parsing is CPU work), the watcher and outbox here. Mail appended first, then the
+    // watcher started and the clock run until every decision is carried out.
+    await append(env.dovecot.port, 'bench-tp', mails);
+    const tp = await startStack(env, 'bench-tp', ['outbox']);
+    const worker = await spawnService(['inbound'], tp.env);
+    t0 = performance.now();
+    tp.handles.push(await PROCESSES.watcher!(tp.ctx));
+    await waitDone(tp.store, mails.map(sha));
+    const tpSecs = (performance.now() - t0) / 1000;
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await tp.stop();
+
+    return [
+      { label: 'latency append → done, p50', value: `${pct(ms, 50).toFixed(0)} ms` },
+      { label: 'latency append → done, p99', value: `${pct(ms, 99).toFixed(0)} ms` },
+      {
+        label: `baseline: raw fetch + parse, mails/s (${mb.toFixed(1)} MB)`,
+        value: (MIX_N / rawSecs).toFixed(1),
+      },
+      {
+        label: 'madoguchi (spool, queue, parse, decide, act, move), mails/s',
+        value: (MIX_N / tpSecs).toFixed(1),
+      },
+      { label: 'madoguchi / baseline', value: `${((rawSecs / tpSecs) * 100).toFixed(0)} %` },
+    ];
+  },
+};
