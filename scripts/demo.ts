@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { PrivateDovecot } from '../src/devstack/dovecot.js';
 import { PrivateRedis } from '../src/devstack/redis.js';
 import { SmtpSink } from '../src/devstack/smtp-sink.js';
-import { seedDemo } from './demo-seed.js';
+import { demoInbound, seedDemo } from './demo-seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'madoguchi.js');
@@ -51,11 +51,15 @@ const env = {
   MADOGUCHI_DATA_DIR: path.join(tmp, 'data'),
   // A throwaway key for this demo's data only; an office keeps its own secret (README).
   MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
+  // The demo's "office file": the MX whose Authentication-Results are trusted (here, the demo).
+  MADOGUCHI_CONFIG: path.join(tmp, 'office.yaml'),
 };
+const DEMO_MX = 'mx.demo.localhost';
+writeFileSync(env.MADOGUCHI_CONFIG, `inbound:\n  trustedAuthservId: ${DEMO_MX}\n`);
 const envFile = path.join(tmp, 'env.sh');
 writeFileSync(
   envFile,
-  ['REDIS_URL', 'IMAP_URL', 'SMTP_URL', 'MADOGUCHI_DATA_DIR', 'MADOGUCHI_STORAGE_KEY']
+  ['REDIS_URL', 'IMAP_URL', 'SMTP_URL', 'MADOGUCHI_DATA_DIR', 'MADOGUCHI_STORAGE_KEY', 'MADOGUCHI_CONFIG']
     .map((k) => `export ${k}='${env[k as keyof typeof env]}'\n`)
     .join(''),
 );
@@ -81,13 +85,15 @@ await new Promise((resolve) =>
   spawn(process.execPath, [bin, 'doctor'], { env, stdio: 'inherit' }).on('exit', resolve),
 );
 await seedDemo(bin, env);
+await demoInbound(env.IMAP_URL, DEMO_MX);
 
 process.stdout.write(`
 madoguchi demo is running.
   Redis        ${redis.url}
   IMAP         ${dovecot.url('consult').replace(/:[^:@]+@/, ':***@')} (users consult, staff1, staff2, seeker1, seeker2, ops; password secret)
   SMTP sink    ${sink.url}; every mail sent is saved in ${outDir}
-  Try, in another terminal:   source ${envFile} && ${bin} doctor
+  Try, in another terminal:   source ${envFile} && ${bin} inbox status
+                              (also: doctor, bookings --date D, quarantine list)
 Press Ctrl-C to stop everything (the servers and their files are removed).
 `);
 

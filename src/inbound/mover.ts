@@ -10,6 +10,8 @@ import type { InboundStore, Outcome } from './store.js';
  * checks for a done marker, and the worker records done before it reads the UIDs: whichever of
  * the two comes second moves a late duplicate copy.
  */
+const CLAIM_S = 300;
+
 export class Mover {
   private client: ImapFlow | undefined;
   private connecting: Promise<ImapFlow> | undefined;
@@ -77,9 +79,10 @@ export class Mover {
   }
 
   /**
-   * Each UID is claimed (SREM) before it is moved: two sessions moving one UID at once would both
-   * COPY it before either EXPUNGEs, leaving two copies. A claim lost to a crash is found by the
-   * watcher's reconcile sweep (it re-reads the whole mailbox at every session start).
+   * Each UID is claimed (SET NX, for CLAIM_S) before it is moved: two sessions moving one UID at
+   * once would both COPY it before either EXPUNGEs, leaving two copies. A claim lost to a crash
+   * lapses, and the watcher's reconcile sweep (the whole mailbox, at every session start and every
+   * RECONCILE_EVERY sweeps) finds the mail again.
    */
   private async moveNow(items: Array<{ hash: string; outcome: Outcome }>, c: ImapFlow): Promise<void> {
     const seen = new Map<string, string[]>();
@@ -100,9 +103,13 @@ export class Mover {
       const byTarget = new Map<string, string[]>();
       for (const { hash, outcome } of items) {
         for (const s of seen.get(hash) ?? []) {
-          if ((await this.store.redis.srem(this.store.k('uids', hash), s)) !== 1) continue;
+          await this.store.redis.srem(this.store.k('uids', hash), s);
           // UIDs of an older UIDVALIDITY are gone; the watcher re-finds such mail by its hash.
           if (!s.startsWith(`${validity}:`)) continue;
+          // The claim outlives the set entry: a reconcile sweep may record this UID again while
+          // we move it, and must not move it a second time.
+          const claim = await this.store.redis.set(this.store.k('moving', s), '1', 'EX', CLAIM_S, 'NX');
+          if (claim !== 'OK') continue;
           claimed.push([hash, s]);
           const t = this.target(outcome);
           byTarget.set(t, [...(byTarget.get(t) ?? []), s.slice(validity.length + 1)]);
@@ -111,7 +118,10 @@ export class Mover {
       // A UID already moved (a retry) is simply not found: MOVE of a missing UID is a no-op.
       for (const [target, uids] of byTarget) await c.messageMove(uids.join(','), target, { uid: true });
     } catch (err) {
-      for (const [hash, s] of claimed) await this.store.redis.sadd(this.store.k('uids', hash), s);
+      for (const [hash, s] of claimed) {
+        await this.store.redis.del(this.store.k('moving', s));
+        await this.store.redis.sadd(this.store.k('uids', hash), s);
+      }
       throw err;
     } finally {
       lock.release();
