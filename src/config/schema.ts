@@ -83,6 +83,16 @@ export const configSchema = z.strictObject({
     alertsPerHour: z.number().int().min(0).max(1000),
     watcherDownAlertSeconds: z.number().int().min(10),
   }),
+  ingress: z.strictObject({
+    // Optional: receive mail by SMTP (the office MX relays to us) instead of, or besides, IMAP.
+    // SPF/DKIM/DMARC are checked by mailauth on the real session and stamped with authservId.
+    smtp: z.strictObject({
+      enabled: z.boolean(),
+      host: z.string().min(1),
+      port: z.number().int().min(0).max(65535),
+      authservId: z.string().min(1),
+    }),
+  }),
   storage: z.strictObject({
     // AES-256-GCM key for everything a seeker sent (spooled mail, documents), base64 of 32 bytes.
     key: z

@@ -5,11 +5,14 @@ import type { ParsedMail } from './parse.js';
  * topmost Authentication-Results header with our authserv-id counts (RFC 8601 §5: the border MTA
  * removes forged ones bearing its id; anything lower down was written by the sender or a relay).
  */
-export function dmarcPass(m: ParsedMail, trustedAuthservId: string | null): boolean {
-  if (!trustedAuthservId || !m.from) return false;
+export function dmarcPass(m: ParsedMail, trustedAuthservId: string | null | Array<string | null>): boolean {
+  const trusted = (Array.isArray(trustedAuthservId) ? trustedAuthservId : [trustedAuthservId])
+    .filter((t): t is string => !!t)
+    .map((t) => t.toLowerCase());
+  if (!trusted.length || !m.from) return false;
   const fromDomain = m.from.slice(m.from.lastIndexOf('@') + 1);
-  const mine = (m.headers.get('authentication-results') ?? []).find(
-    (v) => v.split(';')[0]!.trim().split(/\s+/)[0]!.toLowerCase() === trustedAuthservId.toLowerCase(),
+  const mine = (m.headers.get('authentication-results') ?? []).find((v) =>
+    trusted.includes(v.split(';')[0]!.trim().split(/\s+/)[0]!.toLowerCase()),
   );
   if (!mine) return false;
   const clause = mine

@@ -28,7 +28,10 @@ async function facts(deps: InboundDeps, m: ParsedMail, raw: Buffer, receivedAt: 
   const { svc } = deps;
   const cfg = svc.ctx.config;
   const automated = automatedKind(m, cfg.mail.loopHeader);
-  const verified = dmarcPass(m, cfg.inbound.trustedAuthservId);
+  const verified = dmarcPass(m, [
+    cfg.inbound.trustedAuthservId,
+    cfg.ingress.smtp.enabled ? cfg.ingress.smtp.authservId : null,
+  ]);
   const seekerIds = m.from ? await svc.store.seekerIdsByEmail(m.from) : [];
   const upcoming =
     seekerIds.length === 1

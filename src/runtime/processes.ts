@@ -1,3 +1,4 @@
+import { startSmtpIngress } from '../inbound/smtp-ingress.js';
 import { startWatcher } from '../inbound/watcher.js';
 import { startInbound } from '../inbound/worker.js';
 import { startOutbox } from '../outbox/worker.js';
@@ -16,4 +17,5 @@ export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
   scheduler: (ctx) => startScheduler(ctx),
   inbound: startInbound,
   watcher: startWatcher,
+  ingress: (ctx) => startSmtpIngress(ctx), // a no-op unless ingress.smtp.enabled
 };

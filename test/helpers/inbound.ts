@@ -33,7 +33,7 @@ export interface InboundStack {
 export async function inboundStack(
   user: string,
   processes = ['outbox', 'inbound', 'watcher'],
-  opts: { imapUrl?: string } = {},
+  opts: { imapUrl?: string; settings?: Record<string, unknown> } = {},
 ): Promise<InboundStack> {
   const sink = await startSink();
   const base = testEnv({
@@ -41,7 +41,7 @@ export async function inboundStack(
     imapUser: user,
     extra: opts.imapUrl ? { IMAP_URL: opts.imapUrl } : {},
   });
-  const env = withSettings(base, INBOUND_SETTINGS);
+  const env = withSettings(base, { ...INBOUND_SETTINGS, ...opts.settings });
   const ctx = createContext(testConfig(env));
   const svc = bookingServices(ctx);
   const handles: Handle[] = [];
