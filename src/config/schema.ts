@@ -93,6 +93,20 @@ export const configSchema = z.strictObject({
       authservId: z.string().min(1),
     }),
   }),
+  documents: z.strictObject({
+    maxFileBytes: z.number().int().min(1024),
+    maxMailBytes: z.number().int().min(1024),
+    zip: z.strictObject({
+      maxEntries: z.number().int().min(1),
+      maxTotalBytes: z.number().int().min(1024),
+      maxRatio: z.number().min(1),
+      maxDepth: z.number().int().min(1).max(5),
+    }),
+    // Forwarded as attachments up to this total per mail; above it staff get a summary and fetch them.
+    attachUpToBytes: z.number().int().min(0),
+    retentionDays: z.number().int().min(1).max(3650),
+    clamd: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).nullable(),
+  }),
   storage: z.strictObject({
     // AES-256-GCM key for everything a seeker sent (spooled mail, documents), base64 of 32 bytes.
     key: z

@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { checkParts } from '../../src/documents/checks.js';
+import { safeFilename } from '../../src/documents/filename.js';
+import type { InboundPart } from '../../src/inbound/parse.js';
+import { makeZip } from '../helpers/zip.js';
+
+const cfg = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }).documents;
+const part = (filename: string, content: Buffer, contentType = 'application/octet-stream'): InboundPart => ({
+  filename,
+  contentType,
+  content,
+  size: content.length,
+  sha256: '',
+  inline: false,
+});
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+const check = async (p: InboundPart) => (await checkParts([p], cfg))[0]!;
+const xlsx = (extra: string[] = []) =>
+  makeZip(
+    ['[Content_Types].xml', 'xl/workbook.xml', ...extra].map((name) => ({ name, data: Buffer.from('<x/>') })),
+  );
+
+describe('documents: allowed by what they are, refused with the reason (D1, P5)', () => {
+  it('a PDF, a JPEG, a PNG, a .docx and plain text are accepted', async () => {
+    expect((await check(part('履歴書.pdf', PDF))).refused).toBeUndefined();
+    expect((await check(part('photo.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])))).kind).toBe(
+      'jpeg',
+    );
+    const docx = makeZip(
+      ['[Content_Types].xml', 'word/document.xml'].map((name) => ({ name, data: Buffer.from('<x/>') })),
+    );
+    expect(await check(part('職務経歴書.docx', docx))).toMatchObject({ kind: 'docx', refused: undefined });
+    expect(await check(part('memo.txt', Buffer.from('よろしくお願いします')))).toMatchObject({
+      kind: 'text',
+      refused: undefined,
+    });
+  });
+
+  it('hostile names: path traversal becomes a basename; control and bidi characters go', () => {
+    expect(safeFilename('../../etc/passwd')).toBe('passwd');
+    expect(safeFilename('..\\..\\Windows\\system32\\evil.pdf')).toBe('evil.pdf');
+    expect(safeFilename('履歴書\u202Efdp.exe')).toBe('履歴書fdp.exe');
+    expect(safeFilename('a\u0000b\u0007.pdf')).toBe('ab.pdf');
+    expect(safeFilename(`${'長'.repeat(300)}.pdf`)).toMatch(/^長{96}\.pdf$/);
+    expect(safeFilename('')).toBe('document');
+  });
+
+  it('an RTL-override .exe is refused (its bytes are a program, whatever the name shows)', async () => {
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]);
+    expect(await check(part('履歴書\u202Efdp.exe', exe))).toMatchObject({
+      kind: 'exe',
+      refused: 'type-not-allowed',
+      filename: '履歴書fdp.exe',
+    });
+  });
+
+  it('an HTML file named .pdf is refused', async () => {
+    expect(
+      await check(part('resume.pdf', Buffer.from('<!DOCTYPE html><html><script>x()</script>'))),
+    ).toMatchObject({
+      kind: 'html',
+      refused: 'type-not-allowed',
+    });
+  });
+
+  it('a PDF named .jpg is a name/content mismatch', async () => {
+    expect((await check(part('photo.jpg', PDF))).refused).toBe('name-content-mismatch');
+  });
+
+  it('a macro-enabled workbook is refused, whether named .xlsm or .xlsx', async () => {
+    expect((await check(part('book.xlsm', xlsx(['xl/vbaProject.bin'])))).refused).toBe('macro-enabled');
+    expect((await check(part('book.xlsx', xlsx(['xl/vbaProject.bin'])))).refused).toBe('macro-enabled');
+    expect((await check(part('book.xlsx', xlsx()))).refused).toBeUndefined();
+  });
+
+  it('an encrypted zip (PPAP) is refused', async () => {
+    const z = makeZip([{ name: 'rirekisho.pdf', data: PDF, encrypted: true }]);
+    expect((await check(part('書類.zip', z))).refused).toBe('zip-encrypted');
+  });
+
+  it('a zip bomb is refused: by ratio, and when its directory lies about sizes', async () => {
+    const zeros = Buffer.alloc(20 * 1024 * 1024);
+    expect(
+      (await check(part('bomb.zip', makeZip([{ name: 'a.txt', data: zeros, deflate: true }])))).refused,
+    ).toBe('zip-bomb');
+    const liar = makeZip([
+      { name: 'a.txt', data: Buffer.alloc(2 * 1024 * 1024), deflate: true, claimSize: 100 },
+    ]);
+    expect(['zip-bomb', 'zip-broken']).toContain((await check(part('liar.zip', liar))).refused);
+  });
+
+  it('a zip inside a zip is refused; a plain zip of PDFs lists its CP932 names', async () => {
+    const inner = makeZip([{ name: 'a.pdf', data: PDF }]);
+    expect((await check(part('nest.zip', makeZip([{ name: 'inner.zip', data: inner }])))).refused).toBe(
+      'zip-nested',
+    );
+    const sjisName = iconv.encode('履歴書.pdf', 'Shift_JIS');
+    const ok = await check(part('書類.zip', makeZip([{ name: sjisName, data: PDF }])));
+    expect(ok.refused).toBeUndefined();
+    expect(ok.entries?.map((e) => e.name)).toEqual(['履歴書.pdf']);
+  });
+
+  it('a file over the per-file cap is refused; TNEF asks for a resend', async () => {
+    expect(
+      (
+        await checkParts([part('big.pdf', Buffer.concat([PDF, Buffer.alloc(1100)]))], {
+          ...cfg,
+          maxFileBytes: 1024,
+        })
+      )[0]!.refused,
+    ).toBe('file-too-large');
+    expect((await check(part('winmail.dat', Buffer.from('x'), 'application/ms-tnef'))).refused).toBe(
+      'tnef-resend',
+    );
+  });
+
+  it('clamd configured but unreachable: every file refused (fail closed)', async () => {
+    const [c] = await checkParts([part('a.pdf', PDF)], { ...cfg, clamd: { host: '127.0.0.1', port: 1 } });
+    expect(c!.refused).toBe('scan-unavailable');
+  });
+
+  const PDFS = path.resolve(__dirname, '../fixtures/corpus-pdf');
+  const pdfs = readdirSync(PDFS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pdf'));
+  it.each(pdfs)('corpus %s ends accepted or refused with a reason, no crash', async (f) => {
+    const c = await check(part(path.basename(f), readFileSync(path.join(PDFS, f))));
+    expect(c.refused === undefined || typeof c.refused === 'string').toBe(true);
+  });
+});
