@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
+import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { checkParts } from '../../src/documents/checks.js';
 import { safeFilename } from '../../src/documents/filename.js';
+import { documentKind, pdfText, seekerNumberIn } from '../../src/documents/pdf-text.js';
 import type { InboundPart } from '../../src/inbound/parse.js';
+import { japanesePdf } from '../helpers/pdf.js';
 import { makeZip } from '../helpers/zip.js';
 
 const cfg = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }).documents;
@@ -128,5 +131,36 @@ describe('documents: allowed by what they are, refused with the reason (D1, P5)'
   it.each(pdfs)('corpus %s ends accepted or refused with a reason, no crash', async (f) => {
     const c = await check(part(path.basename(f), readFileSync(path.join(PDFS, f))));
     expect(c.refused === undefined || typeof c.refused === 'string').toBe(true);
+  });
+});
+
+describe('PDF text off the main thread (pdf-parse 2 with pdfjs-dist CMaps)', () => {
+  it('Japanese text in a CID font is read only with the CMaps: 履歴書 and the seeker number', async () => {
+    const pdf = japanesePdf('履歴書 01020-12345678');
+    const r = await pdfText(pdf);
+    expect(r).toMatchObject({ ok: true, pages: 1 });
+    const text = r.ok ? r.text : '';
+    expect(documentKind(text)).toBe('履歴書');
+    expect(seekerNumberIn(text)).toBe('01020-12345678');
+    // The trap: without cMapUrl pdf-parse returns no text at all, and no error.
+    const bare = new PDFParse({ data: new Uint8Array(pdf), verbosity: 0 });
+    expect((await bare.getText()).text).not.toContain('履歴書');
+    await bare.destroy();
+  });
+
+  it('encrypted and broken PDFs are results for staff, not errors', async () => {
+    const dir = path.resolve(__dirname, '../fixtures/corpus-pdf');
+    expect(await pdfText(readFileSync(path.join(dir, 'pdf-encrypted/pdfjs__issue6010_1.pdf')))).toMatchObject(
+      { ok: false, kind: 'encrypted' },
+    );
+    expect(
+      await pdfText(readFileSync(path.join(dir, 'pdf-broken-structure/pdfjs__bug1020226.pdf'))),
+    ).toMatchObject({ ok: false, kind: 'broken' });
+    expect(await pdfText(Buffer.from('%PDF-1.4 garbage'))).toMatchObject({ ok: false });
+  });
+
+  it('a runaway extraction is stopped by the time limit', async () => {
+    const r = await pdfText(japanesePdf('x'), { timeoutMs: 1 });
+    expect(r).toMatchObject({ ok: false, kind: 'timeout' });
   });
 });
