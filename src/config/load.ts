@@ -127,6 +127,7 @@ export function maskSecrets(config: Config): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value) => {
       if (key === 'key' && typeof value === 'string') return value ? '***' : value; // storage.key
+      if (key === 'previousKeys' && Array.isArray(value)) return value.map(() => '***');
       if (SECRET_URL_KEYS.has(key) && typeof value === 'string') {
         try {
           const u = new URL(value);

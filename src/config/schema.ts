@@ -115,6 +115,10 @@ export const configSchema = z.strictObject({
         (k) => Buffer.from(k, 'base64').length === 32,
         'expected 32 bytes, base64 (openssl rand -base64 32)',
       ),
+    // Rotation: earlier keys, still tried when reading; new files always use `key`.
+    previousKeys: z.array(
+      z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'expected 32 bytes, base64'),
+    ),
   }),
   queues: z.strictObject({
     // BullMQ: a job whose worker stops renewing its lock for lockDurationMs is "stalled" and

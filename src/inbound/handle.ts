@@ -7,18 +7,19 @@ import { formatJaRange, jst, jstDate } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import { renderReply } from '../invites/templates.js';
 import { enqueueMail, type OutboxMail } from '../outbox/queue.js';
+import type { BlobStore } from '../storage/encrypted-store.js';
 import { dmarcPass } from './auth-results.js';
 import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { type ParsedMail, parseMail } from './parse.js';
-import type { Spool } from './spool.js';
 import type { InboundStore, MailRef, Plan } from './store.js';
 
 export interface InboundDeps {
   svc: BookingServices;
   store: InboundStore;
-  spool: Spool;
+  spool: BlobStore;
+  documents: BlobStore;
 }
 
 const short = (hash: string) => hash.slice(0, 16);

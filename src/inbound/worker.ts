@@ -1,21 +1,20 @@
-import path from 'node:path';
 import { Worker } from 'bullmq';
 import { bookingServices } from '../bookings/deps.js';
 import type { Clock } from '../bookings/service.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
+import { stores } from '../storage/encrypted-store.js';
 import { handleMail, type InboundDeps, opsAlert } from './handle.js';
 import { Mover } from './mover.js';
 import { INBOUND_QUEUE } from './queue.js';
-import { Spool } from './spool.js';
 import { InboundStore, type MailRef } from './store.js';
 
 export function inboundDeps(ctx: Context, clock?: Clock): InboundDeps {
   return {
     svc: bookingServices(ctx, clock),
     store: new InboundStore(ctx.redis, ctx.config.connections.redisPrefix),
-    spool: new Spool(path.join(ctx.config.dataDir, 'spool'), ctx.config.storage.key),
+    ...stores(ctx.config),
   };
 }
 

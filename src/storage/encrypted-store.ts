@@ -6,22 +6,40 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MadoguchiError } from '../errors.js';
 
-// Raw mail as received, content-addressed by the SHA-256 of its bytes, encrypted at rest (P5):
-// file = 12-byte IV | AES-256-GCM ciphertext | 16-byte tag. Written to a temp file, fsynced, then
-// renamed, so a crash leaves either nothing or the whole file; a second copy of the same mail
-// (a duplicate delivery) lands on the same name.
+// Everything a seeker sent (raw mail, documents), content-addressed by the SHA-256 of its bytes and
+// encrypted at rest (P5): file = 12-byte IV | AES-256-GCM ciphertext | 16-byte tag. Written to a
+// temp file, fsynced, then renamed, so a crash leaves either nothing or the whole file; a second
+// copy of the same bytes (a duplicate delivery, the same résumé twice) lands on the same name.
+// Keys rotate: new files use storage.key, reading also tries storage.previousKeys.
 
-export class Spool {
+/** What the rest of the code needs of a blob store; an S3-compatible one would offer the same. */
+export interface BlobStore {
+  has(hash: string): Promise<boolean>;
+  put(source: Readable, maxBytes: number): Promise<{ hash: string; size: number }>;
+  putBuffer(data: Buffer): Promise<string>;
+  get(hash: string): Promise<Buffer>;
+  delete(hash: string): Promise<void>;
+}
+
+export class EncryptedStore implements BlobStore {
   private readonly key: Buffer;
+  private readonly oldKeys: Buffer[];
   constructor(
     private readonly dir: string,
     keyBase64: string,
+    previousKeys: string[] = [],
   ) {
     this.key = Buffer.from(keyBase64, 'base64');
+    this.oldKeys = previousKeys.map((k) => Buffer.from(k, 'base64'));
   }
 
   private fileFor(hash: string): string {
-    return path.join(this.dir, hash.slice(0, 2), `${hash}.eml.enc`);
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new MadoguchiError('SPOOL_MISSING', 'not a content hash');
+    return path.join(this.dir, hash.slice(0, 2), `${hash}.enc`);
+  }
+
+  async delete(hash: string): Promise<void> {
+    await rm(this.fileFor(hash), { force: true });
   }
 
   async has(hash: string): Promise<boolean> {
@@ -80,18 +98,28 @@ export class Spool {
     try {
       data = await readFile(this.fileFor(hash));
     } catch {
-      throw new MadoguchiError('SPOOL_MISSING', `no spooled mail ${hash.slice(0, 12)}`);
+      throw new MadoguchiError('SPOOL_MISSING', `no stored file ${hash.slice(0, 12)}`);
     }
-    try {
-      const d = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, 12));
-      d.setAuthTag(data.subarray(data.length - 16));
-      // The GCM tag authenticates every byte: a changed or truncated file fails here.
-      return Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]);
-    } catch (err) {
-      throw new MadoguchiError(
-        'SPOOL_MISSING',
-        `spooled mail ${hash.slice(0, 12)} unreadable: ${(err as Error).message}`,
-      );
+    for (const key of [this.key, ...this.oldKeys]) {
+      try {
+        const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+        d.setAuthTag(data.subarray(data.length - 16));
+        // The GCM tag authenticates every byte: a changed or truncated file (or a wrong key) fails.
+        return Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]);
+      } catch {
+        // try the next key
+      }
     }
+    throw new MadoguchiError(
+      'SPOOL_MISSING',
+      `stored file ${hash.slice(0, 12)} unreadable with any configured key`,
+    );
   }
+}
+
+/** The two stores under the data directory. */
+export function stores(config: { dataDir: string; storage: { key: string; previousKeys: string[] } }) {
+  const make = (sub: string) =>
+    new EncryptedStore(path.join(config.dataDir, sub), config.storage.key, config.storage.previousKeys);
+  return { spool: make('spool'), documents: make('documents') };
 }
