@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { attendCmd, bookCmd, bookingsCmd, cancelCmd, rescheduleCmd, slotsCmd } from './commands/bookings.js';
 import { configCheck } from './commands/config.js';
 import { doctor } from './commands/doctor.js';
+import { documentsGet, documentsList, documentsReviewed } from './commands/documents.js';
 import { inboxStatusCmd, quarantineList, quarantineReleaseCmd, quarantineShowCmd } from './commands/inbox.js';
 import { run } from './commands/run.js';
 import { staffAdd, staffDeactivate, staffList, staffUpdate } from './commands/staff.js';
@@ -24,4 +25,7 @@ export const COMMANDS: Command[] = [
   quarantineList,
   quarantineShowCmd,
   quarantineReleaseCmd,
+  documentsList,
+  documentsGet,
+  documentsReviewed,
 ];

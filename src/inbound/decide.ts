@@ -70,7 +70,20 @@ export function decide(f: Facts): Plan {
       return triage(f, 'C1', f.upcoming.length ? 'several upcoming bookings' : 'no upcoming booking');
     return cancellation(f, f.upcoming[0]!);
   }
-  if (i.kind === 'documents') return triage(f, 'D1', 'documents (to the documents pipeline when it exists)');
+  if (i.kind === 'documents') {
+    // D1/D2: only the assigned staff member of a verified seeker's next booking gets the files.
+    if (!known) return triage(f, 'D1', why);
+    const next = [...f.upcoming].sort((a, b) => a.start.localeCompare(b.start))[0];
+    if (!next) return triage(f, 'D1', 'documents without an upcoming booking');
+    return {
+      ...base(f),
+      rule: 'D1',
+      action: 'deliver-documents',
+      reason: 'documents for the assigned staff member',
+      bookingId: next.id,
+      reply: 'documents-received',
+    };
+  }
   if (i.kind === 'out-of-scope') return triage(f, 'B12', `out of scope: ${i.scope}`, reply('referral'));
   if (i.kind === 'booking-request')
     return triage(f, 'B8', 'booking or change request (by phone only)', reply('by-phone'));

@@ -3,15 +3,16 @@ import type { DateTime } from 'luxon';
 import type { BookingServices } from '../bookings/deps.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { cancel } from '../bookings/service.js';
+import { deliverDocuments } from '../documents/deliver.js';
 import { formatJaRange, jst, jstDate } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import { renderReply } from '../invites/templates.js';
-import { enqueueMail, type OutboxMail } from '../outbox/queue.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { dmarcPass } from './auth-results.js';
 import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
 import { detectIntent, isEnglish } from './intent.js';
+import { mailBase, send } from './outgoing.js';
 import { type ParsedMail, parseMail } from './parse.js';
 import type { InboundStore, MailRef, Plan } from './store.js';
 
@@ -138,6 +139,10 @@ async function apply(deps: InboundDeps, plan: Plan): Promise<void> {
     await notifyBooking(svc, booking.id); // CANCEL to seeker and staff; idempotent per sequence
   }
 
+  // D1: documents to the booking's staff member; the lists come back for the acknowledgement.
+  const docVars =
+    plan.action === 'deliver-documents' && booking ? await deliverDocuments(deps, plan, booking) : {};
+
   const vars = (extra: Record<string, string> = {}) => ({
     officeName: cfg.office.name,
     phone: cfg.office.phone,
@@ -150,7 +155,7 @@ async function apply(deps: InboundDeps, plan: Plan): Promise<void> {
   });
 
   if (plan.reply && plan.replyTo && (await replyGate(deps, plan))) {
-    const r = renderReply(plan.reply, plan.english ? 'en' : 'ja', vars());
+    const r = renderReply(plan.reply, plan.english ? 'en' : 'ja', vars(docVars));
     await send(deps, `reply-${plan.hash}`, 'inbound-reply', {
       ...mailBase(cfg, `reply-${short(plan.hash)}`, 'auto-replied'),
       to: [plan.replyTo],
@@ -225,20 +230,4 @@ export async function opsAlert(deps: InboundDeps, key: string, alert: string, de
     subject: r.subject,
     text: r.text,
   });
-}
-
-function mailBase(
-  cfg: BookingServices['ctx']['config'],
-  ref: string,
-  auto: 'auto-replied' | 'auto-generated',
-) {
-  return {
-    from: `${cfg.office.shortName} <${cfg.office.consultationAddress}>`,
-    messageId: `<${ref}@${cfg.mail.messageIdDomain}>`,
-    headers: { 'Auto-Submitted': auto, [cfg.mail.loopHeader]: ref },
-  };
-}
-
-async function send(deps: InboundDeps, key: string, kind: string, mail: OutboxMail): Promise<void> {
-  await enqueueMail(deps.svc.outbox, deps.svc.ctx, { key, kind, refs: { mail: key.slice(-16) }, mail });
 }

@@ -15,6 +15,8 @@ export interface OutboxMail {
   inReplyTo?: string;
   references?: string[];
   headers: Record<string, string>;
+  /** Documents attached by reference: loaded (decrypted) from the document store at send time. */
+  attachments?: Array<{ blob: string; filename: string; contentType: string }>;
   icalEvent?: { method: 'REQUEST' | 'CANCEL' | 'REPLY'; content: string };
 }
 

@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Transporter } from 'nodemailer';
 import { classifySmtpError } from '../errors.js';
 import type { Context } from '../runtime/context.js';
+import { stores } from '../storage/encrypted-store.js';
 import { type OutboxJob, sentKeyFor } from './queue.js';
 
 const SENT_TTL_S = 400 * 24 * 3600; // longer than any booking's life
@@ -25,6 +26,15 @@ export async function sendOutboxMail(
   const sentKey = sentKeyFor(ctx, job.key);
   if (await ctx.redis.exists(sentKey)) return { status: 'already-sent', messageId: job.mail.messageId };
   const m = job.mail;
+  const attachments = m.attachments?.length
+    ? await Promise.all(
+        m.attachments.map(async (a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: await stores(ctx.config).documents.get(a.blob),
+        })),
+      )
+    : undefined;
   try {
     const info = await transport.sendMail({
       from: m.from,
@@ -35,6 +45,7 @@ export async function sendOutboxMail(
       messageId: m.messageId,
       ...(m.inReplyTo ? { inReplyTo: m.inReplyTo, references: m.references ?? [m.inReplyTo] } : {}),
       headers: m.headers,
+      ...(attachments ? { attachments } : {}),
       // The iMIP part as a third alternative (RFC 6047 2.4), not nodemailer's icalEvent: that one
       // also attaches an application/ics copy, and some clients then show the invite twice.
       ...(m.icalEvent

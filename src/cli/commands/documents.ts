@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { DocumentStore } from '../../documents/store.js';
+import { MadoguchiError } from '../../errors.js';
+import { InboundStore } from '../../inbound/store.js';
+import { stores } from '../../storage/encrypted-store.js';
+import type { Command } from '../command.js';
+import { withServices } from './with-services.js';
+
+const needId = (p: string[], cmd: string) => {
+  if (!p[0]) throw new MadoguchiError('USAGE', `${cmd} needs a document id (doc_…)`);
+  return p[0];
+};
+
+export const documentsList: Command = {
+  path: ['documents'],
+  summary: "A staff member's document queue (newest last)",
+  usage: 'madoguchi documents --staff EMAIL [--all]',
+  options: { staff: { type: 'string' }, all: { type: 'boolean' } },
+  run: ({ values }, io) =>
+    withServices(io, async (svc) => {
+      if (typeof values.staff !== 'string')
+        throw new MadoguchiError('USAGE', 'documents needs --staff EMAIL');
+      const staffId = await svc.store.staffIdByEmail(values.staff);
+      if (!staffId) throw new MadoguchiError('NOT_FOUND', `no staff member ${values.staff}`);
+      const docs = (
+        await new DocumentStore(svc.ctx.redis, svc.config.connections.redisPrefix).forStaff(staffId)
+      ).filter((d) => values.all || d.status === 'new');
+      return {
+        json: docs,
+        human:
+          docs
+            .map(
+              (d) =>
+                `${d.id}  ${d.status.padEnd(8)}  ${d.bookingId}  ${d.docKind}  ${d.pages ?? '-'}p  ${d.filename}`,
+            )
+            .join('\n') || '(no documents)',
+      };
+    }),
+};
+
+export const documentsGet: Command = {
+  path: ['documents', 'get'],
+  summary: 'Decrypt one document to a file (the access is recorded, P4)',
+  usage: 'madoguchi documents get ID --out PATH [--actor NAME]',
+  options: { out: { type: 'string' }, actor: { type: 'string' } },
+  run: ({ positionals, values }, io) =>
+    withServices(io, async (svc) => {
+      const id = needId(positionals, 'documents get');
+      if (typeof values.out !== 'string') throw new MadoguchiError('USAGE', 'documents get needs --out PATH');
+      const d = await new DocumentStore(svc.ctx.redis, svc.config.connections.redisPrefix).get(id);
+      if (!d) throw new MadoguchiError('NOT_FOUND', `no document ${id}`);
+      const data = await stores(svc.config).documents.get(d.sha256);
+      writeFileSync(values.out, data, { mode: 0o600 });
+      await new InboundStore(svc.ctx.redis, svc.config.connections.redisPrefix).audit({
+        rule: 'P4',
+        action: 'document-read',
+        document: d.id,
+        booking: d.bookingId,
+        actor: typeof values.actor === 'string' ? values.actor : 'cli',
+        reason: 'documents get',
+        outcome: 'ok',
+      });
+      return {
+        json: { id, out: values.out, size: data.length, sha256: d.sha256 },
+        human: `wrote ${data.length} bytes to ${values.out}`,
+      };
+    }),
+};
+
+export const documentsReviewed: Command = {
+  path: ['documents', 'reviewed'],
+  summary: 'Mark a document reviewed',
+  usage: 'madoguchi documents reviewed ID [--actor NAME]',
+  options: { actor: { type: 'string' } },
+  run: ({ positionals, values }, io) =>
+    withServices(io, async (svc) => {
+      const id = needId(positionals, 'documents reviewed');
+      const d = await new DocumentStore(svc.ctx.redis, svc.config.connections.redisPrefix).setStatus(
+        id,
+        'reviewed',
+      );
+      if (!d) throw new MadoguchiError('NOT_FOUND', `no document ${id}`);
+      await new InboundStore(svc.ctx.redis, svc.config.connections.redisPrefix).audit({
+        rule: 'D1',
+        action: 'document-reviewed',
+        document: id,
+        booking: d.bookingId,
+        actor: typeof values.actor === 'string' ? values.actor : 'cli',
+        reason: 'reviewed',
+        outcome: 'ok',
+      });
+      return { json: d, human: `${id} reviewed` };
+    }),
+};

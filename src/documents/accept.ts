@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { Booking, Seeker } from '../bookings/model.js';
+import type { Config } from '../config/schema.js';
+import { normaliseSeekerNumber } from '../domain/seeker-number.js';
+import { jst } from '../domain/time.js';
+import { documentParts } from '../inbound/intent.js';
+import { type InboundPart, type ParsedMail, parseMail } from '../inbound/parse.js';
+import type { BlobStore } from '../storage/encrypted-store.js';
+import { type Checked, checkParts } from './checks.js';
+import { documentKind, pdfText, seekerNumberIn } from './pdf-text.js';
+import type { DocumentRecord, DocumentStore } from './store.js';
+
+/**
+ * Candidate documents of a mail: every non-body part (inline photos of a résumé too), and the
+ * parts of a forwarded message/rfc822, one level down.
+ */
+export async function candidateParts(m: ParsedMail, cfg: Pick<Config, 'inbound'>): Promise<InboundPart[]> {
+  const out: InboundPart[] = [];
+  for (const p of documentParts(m)) {
+    if (/^message\/rfc822/i.test(p.contentType)) {
+      const inner = await parseMail(p.content, {
+        maxBytes: cfg.inbound.maxMailBytes,
+        timeoutMs: cfg.inbound.parseTimeoutMs,
+      }).catch(() => undefined);
+      if (inner) out.push(...documentParts(inner).filter((q) => !/^message\/rfc822/i.test(q.contentType)));
+      continue;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+export interface Accepted {
+  accepted: DocumentRecord[];
+  refused: Checked[];
+}
+
+/**
+ * Check, store (encrypted, deduplicated) and record the documents of one mail for one booking.
+ * Idempotent per mail: record ids derive from the mail's hash and the part's position.
+ */
+export async function acceptDocuments(
+  deps: { config: Readonly<Config>; blobs: BlobStore; docs: DocumentStore },
+  mailHash: string,
+  parsed: ParsedMail,
+  booking: Booking,
+  seeker: Seeker,
+): Promise<Accepted> {
+  const checked = await checkParts(await candidateParts(parsed, deps.config), deps.config.documents);
+  const accepted: DocumentRecord[] = [];
+  const refused: Checked[] = [];
+  const purgeAfter = jst(booking.end).plus({ days: deps.config.documents.retentionDays }).toUTC().toISO()!;
+  for (const [i, c] of checked.entries()) {
+    if (c.refused) {
+      refused.push(c);
+      continue;
+    }
+    const sha256 = await deps.blobs.putBuffer(c.content);
+    let docKind = 'other';
+    let pages: number | undefined;
+    let pdf: string | undefined;
+    let seekerNumberMatches: boolean | undefined;
+    if (c.kind === 'pdf') {
+      const t = await pdfText(c.content);
+      pdf = t.ok ? 'ok' : t.kind;
+      if (t.ok) {
+        pages = t.pages;
+        docKind = documentKind(t.text);
+        const n = seekerNumberIn(t.text);
+        if (n) seekerNumberMatches = normaliseSeekerNumber(n) === seeker.seekerNumber;
+      }
+    } else docKind = documentKind(c.filename);
+    const rec: DocumentRecord = {
+      id: `doc_${createHash('sha256').update(`${mailHash}:${i}`).digest('hex').slice(0, 12)}`,
+      mail: mailHash.slice(0, 16),
+      sha256,
+      filename: c.filename,
+      originalName: c.originalName,
+      contentType: contentTypeOf(c),
+      kind: c.kind,
+      docKind,
+      ...(pages !== undefined ? { pages } : {}),
+      ...(pdf ? { pdf } : {}),
+      ...(seekerNumberMatches !== undefined ? { seekerNumberMatches } : {}),
+      size: c.size,
+      staffId: booking.staffId,
+      bookingId: booking.id,
+      seekerId: seeker.id,
+      status: 'new',
+      createdAt: new Date().toISOString(),
+      purgeAfter,
+    };
+    await deps.docs.put(rec);
+    accepted.push((await deps.docs.get(rec.id)) ?? rec);
+  }
+  return { accepted, refused };
+}
+
+const TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  heic: 'image/heic',
+  text: 'text/plain',
+  zip: 'application/zip',
+};
+const contentTypeOf = (c: Checked) => TYPES[c.kind] ?? 'application/octet-stream';

@@ -1,0 +1,158 @@
+import { createDecipheriv, createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendRaw } from '../helpers/imap.js';
+import {
+  type InboundStack,
+  inboundStack,
+  openDay,
+  seekerWithBooking,
+  waitHandled,
+} from '../helpers/inbound.js';
+import { TRUSTED_MX } from '../helpers/mail.js';
+import { japanesePdf } from '../helpers/pdf.js';
+import { runCli } from '../helpers/processes.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const l = (s: string) => Buffer.from(s, 'latin1');
+const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
+
+/** A seeker's mail with attachments whose Content-Disposition parameters are given as bytes. */
+function docMail(from: string, files: Array<{ params: Buffer; type: string; data: Buffer }>, dmarc = true) {
+  const id = `<docs-${Math.random().toString(36).slice(2)}@example.jp>`;
+  const parts: Buffer[] = [
+    l(dmarc ? `Authentication-Results: ${TRUSTED_MX}; dmarc=pass header.from=example.jp\r\n` : ''),
+    l(
+      `From: ${from}\r\nTo: consult@madoguchi.localhost\r\nSubject: =?UTF-8?B?${Buffer.from('書類の送付').toString('base64')}?=\r\n`,
+    ),
+    l(`Message-ID: ${id}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="D"\r\n\r\n`),
+    l('--D\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
+    l(`${b64(Buffer.from('履歴書を送ります。よろしくお願いします。'))}\r\n`),
+  ];
+  for (const f of files)
+    parts.push(
+      l(
+        `--D\r\nContent-Type: ${f.type}\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; `,
+      ),
+      f.params,
+      l(`\r\n\r\n${b64(f.data)}\r\n`),
+    );
+  parts.push(l('--D--\r\n'));
+  return { raw: Buffer.concat(parts), id };
+}
+
+const PDF = japanesePdf('履歴書 01020-11112222');
+const NAME = '履歴書.pdf';
+const variants = {
+  rfc2231: l(`filename*=UTF-8''${encodeURIComponent(NAME)}`),
+  encodedWord: l(`filename="=?UTF-8?B?${Buffer.from(NAME).toString('base64')}?="`),
+  rawShiftJis: Buffer.concat([l('filename="'), iconv.encode(NAME, 'Shift_JIS'), l('"')]),
+};
+
+describe('documents reach the assigned staff member intact, and nobody else (D1, D2, P5)', () => {
+  let s: InboundStack;
+  let staffEmail: string;
+  beforeAll(async () => {
+    s = await inboundStack('box12');
+    ({ staffEmail } = await seekerWithBooking(
+      s.svc,
+      'docs@example.jp',
+      `${openDay(s.ctx, 7).toISODate()}T14:00`,
+      '01020-11112222',
+    ));
+  });
+  afterAll(() => s.stop());
+
+  it.each(Object.entries(variants))(
+    '履歴書.pdf sent as %s: forwarded byte-identical with its name, acknowledged',
+    async (_v, params) => {
+      const before = s.sink.messages.length;
+      const exe = {
+        params: l('filename="resume\u202Efdp.exe"'.replace('\u202E', '')),
+        type: 'application/octet-stream',
+        data: Buffer.concat([l('MZ'), Buffer.alloc(64)]),
+      };
+      const m = docMail('docs@example.jp', [{ params, type: 'application/pdf', data: PDF }, exe]);
+      await appendRaw('box12', 'INBOX', m.raw);
+      expect(await waitHandled('box12', m.id)).toBe('Processed');
+      const fresh = (x: { raw: Buffer }) => s.sink.messages.indexOf(x as never) >= before;
+      const toStaff = await s.sink.waitFor(
+        (x) => fresh(x) && x.to.includes(staffEmail) && x.raw.includes('X-Madoguchi-Loop: docs-'),
+      );
+      const parsed = await simpleParser(toStaff.raw);
+      expect(parsed.attachments.map((a) => a.filename)).toEqual([NAME]);
+      expect(sha(parsed.attachments[0]!.content)).toBe(sha(PDF));
+      expect(parsed.text).toContain(`${NAME}（履歴書、1ページ）`);
+      expect(parsed.text).toContain('受付不可');
+      const ack = await s.sink.waitFor(
+        (x) => fresh(x) && x.to.includes('docs@example.jp') && x.raw.includes('X-Madoguchi-Loop: reply-'),
+      );
+      const ackText = (await simpleParser(ack.raw)).text ?? '';
+      expect(ackText).toContain(`・${NAME}（履歴書）`);
+      expect(ackText).toMatch(/resumefdp\.exe：受け付けていない種類のファイルです/);
+    },
+  );
+
+  it('stored blobs are unreadable without the key; the same file three times is stored once', async () => {
+    const dir = path.join(s.ctx.config.dataDir, 'documents');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.enc'));
+    expect(files).toHaveLength(1);
+    const stored = readFileSync(path.join(dir, files[0]!));
+    expect(stored.includes(l('%PDF'))).toBe(false);
+    expect(stored.includes(Buffer.from('履歴書'))).toBe(false);
+    const wrong = createDecipheriv('aes-256-gcm', Buffer.alloc(32, 1), stored.subarray(0, 12));
+    wrong.setAuthTag(stored.subarray(stored.length - 16));
+    expect(() =>
+      Buffer.concat([wrong.update(stored.subarray(12, stored.length - 16)), wrong.final()]),
+    ).toThrow();
+  });
+
+  it('documents --staff, get (byte-identical, recorded), reviewed', async () => {
+    const list = await runCli(['documents', '--staff', staffEmail, '--json'], s.env);
+    expect(list.code, list.err).toBe(0);
+    const docs = JSON.parse(list.out) as Array<{
+      id: string;
+      docKind: string;
+      seekerNumberMatches?: boolean;
+    }>;
+    expect(docs).toHaveLength(3);
+    expect(docs.every((d) => d.docKind === '履歴書' && d.seekerNumberMatches === true)).toBe(true);
+    const out = path.join(s.ctx.config.dataDir, 'out.pdf');
+    const got = await runCli(['documents', 'get', docs[0]!.id, '--out', out, '--actor', 'staff1'], s.env);
+    expect(got.code, got.err).toBe(0);
+    expect(sha(readFileSync(out))).toBe(sha(PDF));
+    expect(
+      (await s.store.auditEntries()).some((e) => e.action === 'document-read' && e.document === docs[0]!.id),
+    ).toBe(true);
+    expect((await runCli(['documents', 'reviewed', docs[0]!.id], s.env)).code).toBe(0);
+    const after = JSON.parse((await runCli(['documents', '--staff', staffEmail, '--json'], s.env)).out);
+    expect(after).toHaveLength(2);
+  });
+
+  it('documents from an unverified sender go to staff triage, never to a staff inbox', async () => {
+    const before = s.sink.messages.length;
+    const m = docMail(
+      'docs@example.jp',
+      [{ params: variants.rfc2231, type: 'application/pdf', data: PDF }],
+      false,
+    );
+    await appendRaw('box12', 'INBOX', m.raw);
+    await waitHandled('box12', m.id);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(s.sink.messages.slice(before)).toHaveLength(0);
+    expect((await s.store.auditEntries()).at(-1)).toMatchObject({ rule: 'D1', action: 'staff-triage' });
+  });
+
+  it('the same mail delivered twice is forwarded once', async () => {
+    const before = s.sink.messages.length;
+    const m = docMail('docs@example.jp', [{ params: variants.rfc2231, type: 'application/pdf', data: PDF }]);
+    await appendRaw('box12', 'INBOX', m.raw);
+    await appendRaw('box12', 'INBOX', m.raw);
+    await waitHandled('box12', m.id);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(s.sink.messages.slice(before).filter((x) => x.to.includes(staffEmail))).toHaveLength(1);
+  });
+});
