@@ -4,14 +4,17 @@ import iconv from 'iconv-lite';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { candidateParts } from '../../src/documents/accept.js';
 import { checkParts } from '../../src/documents/checks.js';
 import { safeFilename } from '../../src/documents/filename.js';
 import { documentKind, pdfText, seekerNumberIn } from '../../src/documents/pdf-text.js';
 import type { InboundPart } from '../../src/inbound/parse.js';
+import { parseMail } from '../../src/inbound/parse.js';
 import { japanesePdf } from '../helpers/pdf.js';
 import { makeZip } from '../helpers/zip.js';
 
-const cfg = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }).documents;
+const cfg0 = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } });
+const cfg = cfg0.documents;
 const part = (filename: string, content: Buffer, contentType = 'application/octet-stream'): InboundPart => ({
   filename,
   contentType,
@@ -162,5 +165,31 @@ describe('PDF text off the main thread (pdf-parse 2 with pdfjs-dist CMaps)', () 
   it('a runaway extraction is stopped by the time limit', async () => {
     const r = await pdfText(japanesePdf('x'), { timeoutMs: 1 });
     expect(r).toMatchObject({ ok: false, kind: 'timeout' });
+  });
+});
+
+describe('corpus: every file ends accepted or refused with a reason (no crash, no hang)', () => {
+  const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
+  const PDFS = path.resolve(__dirname, '../fixtures/corpus-pdf');
+  const mails = ['email-attachment', 'email-tnef', 'email-japanese'].flatMap((d) =>
+    readdirSync(path.join(CORPUS, d)).map((f) => path.join(d, f)),
+  );
+  it.each(mails)('%s', async (f) => {
+    const raw = readFileSync(path.join(CORPUS, f));
+    // .tnef files are bare winmail.dat payloads: as a seeker's Outlook would attach them.
+    const parts = f.endsWith('.tnef')
+      ? [part('winmail.dat', raw, 'application/ms-tnef')]
+      : await candidateParts(await parseMail(raw, { maxBytes: 40e6, timeoutMs: 10_000 }), cfg0);
+    for (const c of await checkParts(parts, cfg)) {
+      expect(c.refused === undefined || typeof c.refused === 'string').toBe(true);
+      if (!c.refused && c.kind === 'pdf')
+        expect((await pdfText(c.content, { timeoutMs: 10_000 })).ok !== undefined).toBe(true);
+    }
+  });
+
+  const pdfs = readdirSync(PDFS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pdf'));
+  it.each(pdfs)('%s: text extracted or flagged (encrypted, broken, timeout)', async (f) => {
+    const r = await pdfText(readFileSync(path.join(PDFS, f)), { timeoutMs: 10_000 });
+    expect(r.ok || ['encrypted', 'broken', 'timeout', 'too-much-memory'].includes(r.kind)).toBe(true);
   });
 });
