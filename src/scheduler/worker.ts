@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { bookingServices } from '../bookings/deps.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { type Clock, markNoShow, systemClock } from '../bookings/service.js';
+import { purgeIfDue } from '../documents/purge.js';
 import { checkWatcher } from '../inbound/alerts.js';
 import { inboundDeps } from '../inbound/worker.js';
 import { reminderMail } from '../invites/messages.js';
@@ -58,6 +59,7 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
     try {
       for (const id of await svc.store.pendingNotifications()) await notifyBooking(svc, id);
       await checkWatcher(inbound);
+      await purgeIfDue(inbound);
     } catch (err) {
       log.warn('pending sweep failed', { err });
     } finally {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeDocuments } from '../../src/documents/purge.js';
+import { inboundDeps } from '../../src/inbound/worker.js';
 import { appendRaw } from '../helpers/imap.js';
 import {
   type InboundStack,
@@ -132,6 +134,22 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
     expect(after).toHaveLength(2);
   });
 
+  it('P4 retention: past documents.retentionDays after the consultation, records and blob are deleted', async () => {
+    const deps = inboundDeps(s.ctx);
+    try {
+      expect(await purgeDocuments(deps)).toBe(0); // nothing is due yet
+      const later = Date.now() + (s.ctx.config.documents.retentionDays + 30) * 86_400_000;
+      expect(await purgeDocuments(deps, later)).toBe(3);
+      const dir = path.join(s.ctx.config.dataDir, 'documents');
+      expect(
+        readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.enc')),
+      ).toEqual([]);
+      expect((await s.store.auditEntries()).filter((e) => e.action === 'document-purged')).toHaveLength(3);
+    } finally {
+      await deps.svc.close();
+    }
+  });
+
   it('documents from an unverified sender go to staff triage, never to a staff inbox', async () => {
     const before = s.sink.messages.length;
     const m = docMail(
@@ -144,6 +162,27 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
     await new Promise((r) => setTimeout(r, 800));
     expect(s.sink.messages.slice(before)).toHaveLength(0);
     expect((await s.store.auditEntries()).at(-1)).toMatchObject({ rule: 'D1', action: 'staff-triage' });
+  });
+
+  it('a 30 MB mail is quarantined as MAIL_TOO_LARGE, by its IMAP size, without being downloaded', {
+    timeout: 60_000,
+  }, async () => {
+    const big = docMail('docs@example.jp', [
+      {
+        params: l('filename="big.pdf"'),
+        type: 'application/pdf',
+        data: Buffer.concat([PDF, Buffer.alloc(23 * 1024 * 1024, 0x41)]),
+      },
+    ]);
+    expect(big.raw.length).toBeGreaterThan(s.ctx.config.inbound.maxMailBytes);
+    await appendRaw('box12', 'INBOX', big.raw);
+    expect(await waitHandled('box12', big.id, 30_000)).toBe('Quarantine');
+    expect((await s.store.quarantined()).some((q) => q.reason === 'MAIL_TOO_LARGE')).toBe(true);
+    const spool = path.join(s.ctx.config.dataDir, 'spool');
+    const sizes = readdirSync(spool, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.enc'))
+      .map((f) => readFileSync(path.join(spool, f)).length);
+    expect(Math.max(...sizes)).toBeLessThan(s.ctx.config.inbound.maxMailBytes);
   });
 
   it('the same mail delivered twice is forwarded once', async () => {

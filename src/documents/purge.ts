@@ -1,0 +1,34 @@
+import type { InboundDeps } from '../inbound/handle.js';
+import { DocumentStore } from './store.js';
+
+/**
+ * P4 retention: documents whose consultation ended documents.retentionDays ago are deleted, the
+ * blob once no record uses it any more. Each deletion is in the audit trail. Returns the count.
+ */
+export async function purgeDocuments(deps: InboundDeps, now = Date.now()): Promise<number> {
+  const cfg = deps.svc.ctx.config;
+  const docs = new DocumentStore(deps.svc.ctx.redis, cfg.connections.redisPrefix);
+  let n = 0;
+  for (const id of await docs.due(now)) {
+    const d = await docs.get(id);
+    if (!d) continue;
+    if (await docs.remove(d)) await deps.documents.delete(d.sha256);
+    await deps.store.audit({
+      rule: 'P4',
+      action: 'document-purged',
+      document: id,
+      booking: d.bookingId,
+      actor: 'scheduler',
+      reason: 'retention',
+      outcome: 'deleted',
+    });
+    n++;
+  }
+  return n;
+}
+
+/** At most once an hour across all schedulers (a Redis key claims the run). */
+export async function purgeIfDue(deps: InboundDeps): Promise<number> {
+  const claimed = await deps.store.redis.set(deps.store.k('purge-run'), '1', 'EX', 3600, 'NX');
+  return claimed === 'OK' ? purgeDocuments(deps) : 0;
+}
