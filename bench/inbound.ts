@@ -13,7 +13,7 @@ import type { Bench, BenchEnv } from './registry.js';
 const LATENCY_N = 40;
 const MIX_N = 40; // 70 % small, 25 % with a 200 KB PDF, 5 % of 5 MB
 
-const TRUSTED = 'mx.bench.example';
+export const TRUSTED = 'mx.bench.example';
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
 
 function benchMail(i: number, kind: 'small' | 'pdf' | 'big'): Buffer {
@@ -88,7 +88,7 @@ async function append(port: number, user: string, mails: Buffer[]): Promise<void
 }
 
 /** `madoguchi run --only …` as a child process, resolved once it has started. */
-async function spawnService(names: string[], env: Record<string, string>) {
+export async function spawnService(names: string[], env: Record<string, string>) {
   const bin = new URL('../bin/madoguchi.js', import.meta.url).pathname;
   const child = spawn(process.execPath, [bin, 'run', '--only', names.join(',')], {
     env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
@@ -101,11 +101,11 @@ async function spawnService(names: string[], env: Record<string, string>) {
   return child;
 }
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+export const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function startStack(env: BenchEnv, user: string, processes: string[]) {
+export async function startStack(env: BenchEnv, user: string, processes: string[]) {
   const dataDir = `${env.tmp}/data-${user}`;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(`${dataDir}/office.json`, JSON.stringify({ inbound: { trustedAuthservId: TRUSTED } }));
@@ -136,7 +136,7 @@ async function startStack(env: BenchEnv, user: string, processes: string[]) {
   };
 }
 
-async function waitDone(store: InboundStore, hashes: string[]): Promise<void> {
+export async function waitDone(store: InboundStore, hashes: string[]): Promise<void> {
   for (const h of hashes) while (!(await store.done(h))) await new Promise((r) => setTimeout(r, 2));
 }
 

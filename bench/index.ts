@@ -13,7 +13,12 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'madoguchi-bench-'));
 chmodSync(tmp, 0o755);
 const redis = new PrivateRedis(path.join(tmp, 'redis'));
 const sink = new SmtpSink();
-const dovecot = new PrivateDovecot(path.join(tmp, 'dovecot'), ['bench-lat', 'bench-raw', 'bench-tp']);
+const dovecot = new PrivateDovecot(path.join(tmp, 'dovecot'), [
+  'bench-lat',
+  'bench-raw',
+  'bench-tp',
+  'bench-docs',
+]);
 await Promise.all([redis.start(), sink.start(), dovecot.start()]);
 try {
   for (const bench of BENCHES) {

@@ -1,6 +1,7 @@
 import type { PrivateDovecot } from '../src/devstack/dovecot.js';
 import type { SmtpSink } from '../src/devstack/smtp-sink.js';
 import { bookingsBench } from './bookings.js';
+import { documentsBench } from './documents.js';
 import { inboundBench } from './inbound.js';
 import { outboxBench } from './outbox.js';
 
@@ -19,4 +20,4 @@ export interface Bench {
   run(env: BenchEnv): Promise<Row[]>;
 }
 
-export const BENCHES: Bench[] = [outboxBench, bookingsBench, inboundBench];
+export const BENCHES: Bench[] = [outboxBench, bookingsBench, inboundBench, documentsBench];

@@ -60,7 +60,8 @@ export async function acceptDocuments(
     let pages: number | undefined;
     let pdf: string | undefined;
     let seekerNumberMatches: boolean | undefined;
-    if (c.kind === 'pdf') {
+    if (c.kind === 'pdf' && c.size > PDF_TEXT_MAX_BYTES) pdf = 'not-read-too-large';
+    else if (c.kind === 'pdf') {
       const t = await pdfText(c.content);
       pdf = t.ok ? 'ok' : t.kind;
       if (t.ok) {
@@ -95,6 +96,10 @@ export async function acceptDocuments(
   }
   return { accepted, refused };
 }
+
+// Text is read from PDFs up to this size: a larger one is a scan (images), and pdf.js would hold
+// the whole of it, several times, in the worker's heap.
+const PDF_TEXT_MAX_BYTES = 10 * 1024 * 1024;
 
 const TYPES: Record<string, string> = {
   pdf: 'application/pdf',

@@ -2,7 +2,7 @@ import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
 import type { InboundDeps } from '../inbound/handle.js';
 import { mailBase, send } from '../inbound/outgoing.js';
-import { parseMail } from '../inbound/parse.js';
+import { type ParsedMail, parseMail } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
 import { renderReply } from '../invites/templates.js';
 import { acceptDocuments } from './accept.js';
@@ -18,6 +18,7 @@ export async function deliverDocuments(
   deps: InboundDeps,
   plan: Plan,
   booking: Booking,
+  parsedAlready?: ParsedMail,
 ): Promise<Record<string, string>> {
   const { svc } = deps;
   const cfg = svc.ctx.config;
@@ -26,12 +27,13 @@ export async function deliverDocuments(
     svc.store.getStaff(booking.staffId),
   ]);
   if (!seeker || !staff) return {};
-  const raw = await deps.spool.get(plan.hash);
-  const parsed = await parseMail(
-    raw,
-    { maxBytes: cfg.inbound.maxMailBytes, timeoutMs: cfg.inbound.parseTimeoutMs },
-    plan.hash,
-  );
+  const parsed =
+    parsedAlready ??
+    (await parseMail(
+      await deps.spool.get(plan.hash),
+      { maxBytes: cfg.inbound.maxMailBytes, timeoutMs: cfg.inbound.parseTimeoutMs },
+      plan.hash,
+    ));
   const docs = new DocumentStore(svc.ctx.redis, cfg.connections.redisPrefix);
   const a = await acceptDocuments(
     { config: cfg, blobs: deps.documents, docs },

@@ -82,6 +82,8 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
   const { store, svc } = deps;
   const cfg = svc.ctx.config;
   let plan = await store.getPlan(ref.hash);
+  // Kept for the effects (documents) so a large mail is parsed once, not twice; a retry re-parses.
+  let parsedNow: ParsedMail | undefined;
   if (!plan) {
     const receivedAt = jst(ref.internalDate);
     const quarantine = (reason: string): Plan => ({
@@ -106,6 +108,7 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
         },
         ref.hash,
       ).catch((err: unknown) => err as Error);
+      if (!(parsed instanceof Error)) parsedNow = parsed;
       decided =
         parsed instanceof Error
           ? quarantine(parsed instanceof MadoguchiError ? parsed.code : 'MAIL_UNPARSEABLE')
@@ -113,7 +116,8 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
     }
     plan = await store.savePlan(decided);
   }
-  await apply(deps, plan);
+  await apply(deps, plan, parsedNow);
+  parsedNow = undefined;
   if (await store.once(ref.hash, 'audit')) {
     await store.audit({
       mail: short(ref.hash),
@@ -129,7 +133,7 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
   return plan;
 }
 
-async function apply(deps: InboundDeps, plan: Plan): Promise<void> {
+async function apply(deps: InboundDeps, plan: Plan, parsed?: ParsedMail): Promise<void> {
   const { svc } = deps;
   const cfg = svc.ctx.config;
   const booking = plan.bookingId ? await svc.store.getBooking(plan.bookingId) : undefined;
@@ -141,7 +145,7 @@ async function apply(deps: InboundDeps, plan: Plan): Promise<void> {
 
   // D1: documents to the booking's staff member; the lists come back for the acknowledgement.
   const docVars =
-    plan.action === 'deliver-documents' && booking ? await deliverDocuments(deps, plan, booking) : {};
+    plan.action === 'deliver-documents' && booking ? await deliverDocuments(deps, plan, booking, parsed) : {};
 
   const vars = (extra: Record<string, string> = {}) => ({
     officeName: cfg.office.name,

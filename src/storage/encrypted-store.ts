@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -89,31 +89,56 @@ export class EncryptedStore implements BlobStore {
   }
 
   async putBuffer(raw: Buffer): Promise<string> {
-    return (await this.put(Readable.from([raw]), Number.MAX_SAFE_INTEGER)).hash;
+    // In 1 MB slices: one 25 MB chunk would make the cipher allocate a second 25 MB at once.
+    const slices = function* () {
+      for (let i = 0; i < raw.length; i += 1024 * 1024) yield raw.subarray(i, i + 1024 * 1024);
+    };
+    return (await this.put(Readable.from(slices()), Number.MAX_SAFE_INTEGER)).hash;
   }
 
   /** The raw bytes, authenticated (GCM). */
   async get(hash: string): Promise<Buffer> {
-    let data: Buffer;
+    const file = this.fileFor(hash);
+    let size: number;
     try {
-      data = await readFile(this.fileFor(hash));
+      size = (await stat(file)).size;
     } catch {
       throw new MadoguchiError('SPOOL_MISSING', `no stored file ${hash.slice(0, 12)}`);
     }
-    for (const key of [this.key, ...this.oldKeys]) {
-      try {
-        const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-        d.setAuthTag(data.subarray(data.length - 16));
-        // The GCM tag authenticates every byte: a changed or truncated file (or a wrong key) fails.
-        return Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]);
-      } catch {
-        // try the next key
+    const fh = await open(file, 'r');
+    try {
+      const iv = Buffer.alloc(12);
+      const tag = Buffer.alloc(16);
+      await fh.read(iv, 0, 12, 0);
+      await fh.read(tag, 0, 16, size - 16);
+      for (const key of [this.key, ...this.oldKeys]) {
+        // Decrypted slice by slice into one buffer: the ciphertext is never held whole beside it.
+        const out = Buffer.allocUnsafe(size - 28);
+        const d = createDecipheriv('aes-256-gcm', key, iv);
+        d.setAuthTag(tag);
+        const slice = Buffer.allocUnsafe(1024 * 1024);
+        let pos = 12;
+        let written = 0;
+        try {
+          while (pos < size - 16) {
+            const { bytesRead } = await fh.read(slice, 0, Math.min(slice.length, size - 16 - pos), pos);
+            written += d.update(slice.subarray(0, bytesRead)).copy(out, written);
+            pos += bytesRead;
+          }
+          written += d.final().copy(out, written);
+          // The GCM tag authenticates every byte: a changed or truncated file (or a wrong key) fails.
+          return out.subarray(0, written);
+        } catch {
+          // try the next key
+        }
       }
+      throw new MadoguchiError(
+        'SPOOL_MISSING',
+        `stored file ${hash.slice(0, 12)} unreadable with any configured key`,
+      );
+    } finally {
+      await fh.close();
     }
-    throw new MadoguchiError(
-      'SPOOL_MISSING',
-      `stored file ${hash.slice(0, 12)} unreadable with any configured key`,
-    );
   }
 }
 

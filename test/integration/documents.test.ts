@@ -171,7 +171,7 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
       {
         params: l('filename="big.pdf"'),
         type: 'application/pdf',
-        data: Buffer.concat([PDF, Buffer.alloc(23 * 1024 * 1024, 0x41)]),
+        data: Buffer.concat([PDF, Buffer.alloc(30 * 1024 * 1024, 0x41)]),
       },
     ]);
     expect(big.raw.length).toBeGreaterThan(s.ctx.config.inbound.maxMailBytes);
