@@ -126,19 +126,21 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     await store.heartbeat();
   };
 
+  // INTERNALDATE, never the sender's Date: header, drives the rules (C1/C2).
+  const refOf = (hash: string, validity: string, m: FetchMessageObject, size: number): MailRef => ({
+    hash,
+    mailbox: cfg.mailbox,
+    uidValidity: validity,
+    uid: m.uid,
+    internalDate: new Date(m.internalDate ?? Date.now()).toISOString(),
+    size,
+  });
+
   const takeLarge = async (c: ImapFlow, validity: string, m: FetchMessageObject) => {
-    const internalDate = new Date(m.internalDate ?? Date.now()).toISOString();
     if ((m.size ?? 0) > ctx.config.inbound.maxMailBytes) {
       // Never downloaded: quarantined by its server identity.
       const hash = `oversize-${validity}-${m.uid}`;
-      const ref: MailRef = {
-        hash,
-        mailbox: cfg.mailbox,
-        uidValidity: validity,
-        uid: m.uid,
-        internalDate,
-        size: m.size ?? 0,
-      };
+      const ref = refOf(hash, validity, m, m.size ?? 0);
       const plan = await store.savePlan({
         hash,
         rule: 'size',
@@ -173,20 +175,11 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     hash: string,
     size: number,
   ) => {
-    const internalDate = new Date(m.internalDate ?? Date.now()).toISOString();
     log.debug('new mail', { uid: m.uid, size });
     await store.redis.sadd(store.k('uids', hash), `${validity}:${m.uid}`);
     const done = await store.done(hash);
     if (done) return mover.move(hash, done, c); // a duplicate, or finished but not yet moved
-    const ref: MailRef = {
-      hash,
-      mailbox: cfg.mailbox,
-      uidValidity: validity,
-      uid: m.uid,
-      internalDate,
-      size,
-    };
-    await queue.add('mail', ref, { jobId: inboundJobId(hash) });
+    await queue.add('mail', refOf(hash, validity, m, size), { jobId: inboundJobId(hash) });
   };
 
   const session = async () => {

@@ -31,22 +31,26 @@ export function kill9(child: ChildProcess): Promise<void> {
   });
 }
 
-/** One `madoguchi …` command to completion. */
-export function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [bin, ...args], {
+/** `madoguchi …` as a child process with its output piped. */
+export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Waits for a child's exit, with everything it printed. */
+export function collect(child: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => {
+  child.stdout?.on('data', (d) => {
     out += d;
   });
-  child.stderr.on('data', (d) => {
+  child.stderr?.on('data', (d) => {
     err += d;
   });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
 }
+
+/** One `madoguchi …` command to completion. */
+export const runCli = (args: string[], env: Record<string, string>) => collect(spawnCli(args, env));

@@ -1,31 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpSink } from '../../src/devstack/smtp-sink.js';
+import { collect, spawnCli } from '../helpers/processes.js';
 import { startSink, testEnv } from '../helpers/stack.js';
-
-const bin = path.resolve(__dirname, '../../bin/madoguchi.js');
-
-function runCli(args: string[], env: Record<string, string>) {
-  return spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function collect(
-  child: ReturnType<typeof runCli>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
 
 describe('madoguchi command', () => {
   let sink: SmtpSink;
@@ -35,7 +11,7 @@ describe('madoguchi command', () => {
   afterAll(() => sink.stop());
 
   it('doctor exits 0 and says ok for each server', async () => {
-    const res = await collect(runCli(['doctor', '--json'], testEnv({ smtpUrl: sink.url })));
+    const res = await collect(spawnCli(['doctor', '--json'], testEnv({ smtpUrl: sink.url })));
     expect(res.code).toBe(0);
     expect(JSON.parse(res.out).checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true]);
   });
@@ -44,7 +20,7 @@ describe('madoguchi command', () => {
     const env = testEnv({ smtpUrl: 'smtp:nope' });
     env.REDIS_URL = 'http://x';
     env.MADOGUCHI_LOG_LEVEL = 'chatty';
-    const res = await collect(runCli(['run'], env));
+    const res = await collect(spawnCli(['run'], env));
     expect(res.code).toBe(78);
     expect(res.err).toMatch(/3 problems/);
     for (const key of ['connections.redisUrl', 'connections.smtpUrl', 'log.level'])
@@ -52,10 +28,10 @@ describe('madoguchi command', () => {
   });
 
   it('run starts every process and stops cleanly on SIGTERM', async () => {
-    const child = runCli(['run'], testEnv({ smtpUrl: sink.url, extra: { MADOGUCHI_LOG_LEVEL: 'info' } }));
+    const child = spawnCli(['run'], testEnv({ smtpUrl: sink.url, extra: { MADOGUCHI_LOG_LEVEL: 'info' } }));
     const done = collect(child);
     await new Promise<void>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
+      child.stderr?.on('data', (d: Buffer) => {
         if (d.toString().includes('process started')) resolve();
       });
     });
@@ -66,9 +42,9 @@ describe('madoguchi command', () => {
   });
 
   it('unknown commands and options give usage errors', async () => {
-    const res = await collect(runCli(['frobnicate'], {}));
+    const res = await collect(spawnCli(['frobnicate'], {}));
     expect(res.code).toBe(2);
-    const bad = await collect(runCli(['doctor', '--frob'], {}));
+    const bad = await collect(spawnCli(['doctor', '--frob'], {}));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/USAGE/);
   });
