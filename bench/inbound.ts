@@ -87,10 +87,10 @@ async function append(port: number, user: string, mails: Buffer[]): Promise<void
   await c.logout();
 }
 
-/** `madoguchi run --only …` as a child process, resolved once it has started. */
+/** One process of the service as deployed (`node dist/workers/<name>.js`), resolved once started. */
 export async function spawnService(names: string[], env: Record<string, string>) {
-  const bin = new URL('../bin/madoguchi.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [bin, 'run', '--only', names.join(',')], {
+  const entry = new URL(`../dist/workers/${names[0]}.js`, import.meta.url).pathname;
+  const child = spawn(process.execPath, [entry], {
     env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

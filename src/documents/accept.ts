@@ -17,7 +17,7 @@ import type { DocumentRecord, DocumentStore } from './store.js';
 export async function candidateParts(m: ParsedMail, cfg: Pick<Config, 'inbound'>): Promise<InboundPart[]> {
   const out: InboundPart[] = [];
   for (const p of documentParts(m)) {
-    if (/^message\/rfc822/i.test(p.contentType)) {
+    if (/^message\/rfc822/i.test(p.contentType) && !p.blob) {
       const inner = await parseMail(p.content, {
         maxBytes: cfg.inbound.maxMailBytes,
         timeoutMs: cfg.inbound.parseTimeoutMs,
@@ -46,7 +46,9 @@ export async function acceptDocuments(
   booking: Booking,
   seeker: Seeker,
 ): Promise<Accepted> {
-  const checked = await checkParts(await candidateParts(parsed, deps.config), deps.config.documents);
+  const checked = await checkParts(await candidateParts(parsed, deps.config), deps.config.documents, (b) =>
+    deps.blobs.get(b),
+  );
   const accepted: DocumentRecord[] = [];
   const refused: Checked[] = [];
   const purgeAfter = jst(booking.end).plus({ days: deps.config.documents.retentionDays }).toUTC().toISO()!;
@@ -55,12 +57,12 @@ export async function acceptDocuments(
       refused.push(c);
       continue;
     }
-    const sha256 = await deps.blobs.putBuffer(c.content);
+    const sha256 = c.blob ?? (await deps.blobs.putBuffer(c.content));
     let docKind = 'other';
     let pages: number | undefined;
     let pdf: string | undefined;
     let seekerNumberMatches: boolean | undefined;
-    if (c.kind === 'pdf' && c.size > PDF_TEXT_MAX_BYTES) pdf = 'not-read-too-large';
+    if (c.kind === 'pdf' && (c.blob || c.size > PDF_TEXT_MAX_BYTES)) pdf = 'not-read-too-large';
     else if (c.kind === 'pdf') {
       const t = await pdfText(c.content);
       pdf = t.ok ? 'ok' : t.kind;

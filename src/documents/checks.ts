@@ -31,7 +31,9 @@ export interface Checked {
   kind: Sniffed;
   size: number;
   sha256: string;
+  /** The content, or its first 64 KB when `blob` is set (already in the document store). */
   content: Buffer;
+  blob?: string;
   refused?: RefusalReason;
   /** Zip: what is inside (names decoded from CP932 when not UTF-8). */
   entries?: Array<{ name: string; size: number; kind: Sniffed }>;
@@ -59,13 +61,20 @@ const isTnef = (p: InboundPart) => /ms-tnef/i.test(p.contentType) || /^winmail\.
  * by name; name and content agree; size caps per file and per mail; zips inspected; optional clamd
  * scan (fail closed). Refused files stay listed with the reason, for the acknowledgement.
  */
-export async function checkParts(parts: InboundPart[], cfg: DocumentsConfig): Promise<Checked[]> {
+export async function checkParts(
+  parts: InboundPart[],
+  cfg: DocumentsConfig,
+  load?: (blob: string) => Promise<Buffer>,
+): Promise<Checked[]> {
   const out: Checked[] = [];
   let mailBytes = 0;
   for (const p of parts) {
     const content = p.content;
-    const sha256 = createHash('sha256').update(content).digest('hex');
-    const base = { originalName: p.filename, size: content.length, sha256, content };
+    // A part spilled to the store while parsing: its hash is its name, and `content` is its head.
+    const sha256 = p.blob ?? createHash('sha256').update(content).digest('hex');
+    const size = p.blob ? p.size : content.length;
+    const whole = async () => (p.blob && load ? load(p.blob) : content);
+    const base = { originalName: p.filename, size, sha256, content, ...(p.blob ? { blob: p.blob } : {}) };
     if (isTnef(p)) {
       out.push({
         ...base,
@@ -80,17 +89,17 @@ export async function checkParts(parts: InboundPart[], cfg: DocumentsConfig): Pr
     const kind = sniff(content, zipNames);
     const filename = safeFilename(p.filename, EXT_FOR[kind] ?? '');
     const c: Checked = { ...base, filename, kind };
-    mailBytes += content.length;
+    mailBytes += size;
     c.refused = await refusal(c, p, cfg, mailBytes);
     if (!c.refused && kind === 'zip') {
-      const v = await inspectZip(content, cfg.zip);
+      const v = await inspectZip(await whole(), cfg.zip);
       c.entries = v.entries;
       if (!v.ok) c.refused = v.reason;
       else if (v.entries.some((e) => !ALLOWED[e.kind] || e.kind === 'zip'))
         c.refused = 'zip-content-not-allowed';
     }
     if (!c.refused && cfg.clamd) {
-      const r = await clamdScan(content, cfg.clamd);
+      const r = await clamdScan(await whole(), cfg.clamd);
       if (r === 'unavailable') c.refused = 'scan-unavailable';
       else if (r !== 'clean') c.refused = 'virus';
     }

@@ -2,7 +2,7 @@ import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
 import type { InboundDeps } from '../inbound/handle.js';
 import { mailBase, send } from '../inbound/outgoing.js';
-import { type ParsedMail, parseMail } from '../inbound/parse.js';
+import { type ParsedMail, parseMail, SPILL_ABOVE } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
 import { renderReply } from '../invites/templates.js';
 import { acceptDocuments } from './accept.js';
@@ -33,6 +33,7 @@ export async function deliverDocuments(
       await deps.spool.get(plan.hash),
       { maxBytes: cfg.inbound.maxMailBytes, timeoutMs: cfg.inbound.parseTimeoutMs },
       plan.hash,
+      { store: deps.documents, above: SPILL_ABOVE },
     ));
   const docs = new DocumentStore(svc.ctx.redis, cfg.connections.redisPrefix);
   const a = await acceptDocuments(

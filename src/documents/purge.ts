@@ -24,6 +24,11 @@ export async function purgeDocuments(deps: InboundDeps, now = Date.now()): Promi
     });
     n++;
   }
+  // Parts spilled to the store while parsing a mail that was then refused or triaged have no
+  // record: collected a day later (a mail being handled right now is never that old).
+  for (const { hash, mtimeMs } of await deps.documents.list()) {
+    if (now - mtimeMs > 86_400_000 && !(await docs.referenced(hash))) await deps.documents.delete(hash);
+  }
   return n;
 }
 

@@ -70,6 +70,9 @@ export class DocumentStore {
   async due(now: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.k('purge'), '-inf', String(now));
   }
+  async referenced(sha256: string): Promise<boolean> {
+    return (await this.redis.scard(this.k('blob', sha256))) > 0;
+  }
   /** Drops the record; true when no other record still uses its blob (the caller deletes it). */
   async remove(d: DocumentRecord): Promise<boolean> {
     await this.redis

@@ -13,7 +13,7 @@ import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { mailBase, send } from './outgoing.js';
-import { type ParsedMail, parseMail } from './parse.js';
+import { type ParsedMail, parseMail, SPILL_ABOVE } from './parse.js';
 import type { InboundStore, MailRef, Plan } from './store.js';
 
 export interface InboundDeps {
@@ -107,6 +107,7 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
           timeoutMs: cfg.inbound.parseTimeoutMs,
         },
         ref.hash,
+        { store: deps.documents, above: SPILL_ABOVE },
       ).catch((err: unknown) => err as Error);
       if (!(parsed instanceof Error)) parsedNow = parsed;
       decided =

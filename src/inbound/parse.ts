@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { MadoguchiError } from '../errors.js';
+import type { BlobStore } from '../storage/encrypted-store.js';
 import { decodeJis } from './charset.js';
+import { collectMail } from './collect.js';
 import { JapaneseIconv } from './iconv-bridge.js';
 import {
   declaresJapanese,
@@ -17,8 +19,10 @@ export interface InboundPart {
   contentType: string;
   size: number;
   sha256: string;
+  /** The content; when `blob` is set, only its first 64 KB (the rest is in the document store). */
   content: Buffer;
   inline: boolean;
+  blob?: string;
 }
 
 export interface ParsedMail {
@@ -37,6 +41,9 @@ export interface ParsedMail {
   /** What we had to repair, for the audit trail (e.g. 'subject-raw-8bit'). */
   repairs: string[];
 }
+
+/** Parts larger than this are streamed into the document store while parsing, not held whole. */
+export const SPILL_ABOVE = 8 * 1024 * 1024;
 
 export interface ParseLimits {
   maxBytes: number;
@@ -60,7 +67,12 @@ const ids = (v: string | string[] | undefined) =>
  * MadoguchiError (the caller quarantines). mailparser streams, but an event-loop-bound parse cannot
  * be interrupted, so the time limit is a ceiling on waiting, not a kill.
  */
-export async function parseMail(raw: Buffer, limits: ParseLimits, knownHash?: string): Promise<ParsedMail> {
+export async function parseMail(
+  raw: Buffer,
+  limits: ParseLimits,
+  knownHash?: string,
+  spill?: { store: BlobStore; above: number },
+): Promise<ParsedMail> {
   if (raw.length > limits.maxBytes)
     throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
   let timer: NodeJS.Timeout | undefined;
@@ -79,18 +91,22 @@ export async function parseMail(raw: Buffer, limits: ParseLimits, knownHash?: st
   }
   try {
     const m = await Promise.race([
-      simpleParser(input, {
-        Iconv: JapaneseIconv,
-        checksumAlgo: 'sha256',
-        keepDeliveryStatus: true,
-        skipImageLinks: true,
-        skipTextLinks: true,
-        skipTextToHtml: true,
-        maxHtmlLengthToParse: 2 * 1024 * 1024,
-        // No person writes a 64 KB header block or 500 MIME parts; such mail is built to hurt parsers.
-        maxHeadSize: 64 * 1024,
-        maxChildNodes: 500,
-      }),
+      collectMail(
+        input,
+        {
+          Iconv: JapaneseIconv,
+          checksumAlgo: 'sha256',
+          keepDeliveryStatus: true,
+          skipImageLinks: true,
+          skipTextLinks: true,
+          skipTextToHtml: true,
+          maxHtmlLengthToParse: 2 * 1024 * 1024,
+          // No person writes a 64 KB header block or 500 MIME parts; such mail is built to hurt parsers.
+          maxHeadSize: 64 * 1024,
+          maxChildNodes: 500,
+        },
+        spill,
+      ),
       timeout,
     ]);
     const jp = declaresJapanese(input);
@@ -135,6 +151,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits, knownHash?: st
         sha256: a.checksum || createHash('sha256').update(a.content).digest('hex'),
         content: a.content,
         inline: a.contentDisposition === 'inline' || Boolean(a.related),
+        ...(a.blob ? { blob: a.blob } : {}),
       };
     });
 

@@ -1,8 +1,3 @@
-import { startSmtpIngress } from '../inbound/smtp-ingress.js';
-import { startWatcher } from '../inbound/watcher.js';
-import { startInbound } from '../inbound/worker.js';
-import { startOutbox } from '../outbox/worker.js';
-import { startScheduler } from '../scheduler/worker.js';
 import type { Context } from './context.js';
 
 export interface Handle {
@@ -11,11 +6,16 @@ export interface Handle {
   close(): Promise<void>;
 }
 
-/** Every process of the service; `madoguchi run` starts them all, workers/<name>.ts one each. */
+/**
+ * Every process of the service; `madoguchi run` starts them all, workers/<name>.ts one each.
+ * Loaded on demand: a process alone loads only its own libraries (mailauth alone is 36 MB of
+ * memory, which an inbound worker handling a 25 MB attachment cannot spare).
+ */
 export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
-  outbox: startOutbox,
-  scheduler: (ctx) => startScheduler(ctx),
-  inbound: startInbound,
-  watcher: startWatcher,
-  ingress: (ctx) => startSmtpIngress(ctx), // a no-op unless ingress.smtp.enabled
+  outbox: async (ctx) => (await import('../outbox/worker.js')).startOutbox(ctx),
+  scheduler: async (ctx) => (await import('../scheduler/worker.js')).startScheduler(ctx),
+  inbound: async (ctx) => (await import('../inbound/worker.js')).startInbound(ctx),
+  watcher: async (ctx) => (await import('../inbound/watcher.js')).startWatcher(ctx),
+  // A no-op unless ingress.smtp.enabled.
+  ingress: async (ctx) => (await import('../inbound/smtp-ingress.js')).startSmtpIngress(ctx),
 };

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,8 @@ export interface BlobStore {
   putBuffer(data: Buffer): Promise<string>;
   get(hash: string): Promise<Buffer>;
   delete(hash: string): Promise<void>;
+  /** Every stored hash with when it was written (for garbage collection). */
+  list(): Promise<Array<{ hash: string; mtimeMs: number }>>;
 }
 
 export class EncryptedStore implements BlobStore {
@@ -40,6 +42,16 @@ export class EncryptedStore implements BlobStore {
 
   async delete(hash: string): Promise<void> {
     await rm(this.fileFor(hash), { force: true });
+  }
+
+  async list(): Promise<Array<{ hash: string; mtimeMs: number }>> {
+    const names = await readdir(this.dir, { recursive: true }).catch(() => [] as string[]);
+    const out: Array<{ hash: string; mtimeMs: number }> = [];
+    for (const n of names) {
+      const m = /([0-9a-f]{64})\.enc$/.exec(String(n));
+      if (m) out.push({ hash: m[1]!, mtimeMs: (await stat(path.join(this.dir, String(n)))).mtimeMs });
+    }
+    return out;
   }
 
   async has(hash: string): Promise<boolean> {

@@ -134,17 +134,39 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
     expect(after).toHaveLength(2);
   });
 
+  it('a 12 MB PDF streams into the store while parsing and still reaches staff byte-identical', {
+    timeout: 60_000,
+  }, async () => {
+    const before = s.sink.messages.length;
+    const bigPdf = Buffer.concat([PDF, Buffer.alloc(12 * 1024 * 1024, 0x20)]);
+    const m = docMail('docs@example.jp', [
+      { params: l('filename="scan.pdf"'), type: 'application/pdf', data: bigPdf },
+    ]);
+    await appendRaw('box12', 'INBOX', m.raw);
+    expect(await waitHandled('box12', m.id, 30_000)).toBe('Processed');
+    const toStaff = await s.sink.waitFor(
+      (x) =>
+        s.sink.messages.indexOf(x) >= before &&
+        x.to.includes(staffEmail) &&
+        x.raw.includes('X-Madoguchi-Loop: docs-'),
+      30_000,
+    );
+    const parsed = await simpleParser(toStaff.raw);
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['scan.pdf']);
+    expect(sha(parsed.attachments[0]!.content)).toBe(sha(bigPdf));
+  });
+
   it('P4 retention: past documents.retentionDays after the consultation, records and blob are deleted', async () => {
     const deps = inboundDeps(s.ctx);
     try {
       expect(await purgeDocuments(deps)).toBe(0); // nothing is due yet
       const later = Date.now() + (s.ctx.config.documents.retentionDays + 30) * 86_400_000;
-      expect(await purgeDocuments(deps, later)).toBe(3);
+      expect(await purgeDocuments(deps, later)).toBe(4);
       const dir = path.join(s.ctx.config.dataDir, 'documents');
       expect(
         readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.enc')),
       ).toEqual([]);
-      expect((await s.store.auditEntries()).filter((e) => e.action === 'document-purged')).toHaveLength(3);
+      expect((await s.store.auditEntries()).filter((e) => e.action === 'document-purged')).toHaveLength(4);
     } finally {
       await deps.svc.close();
     }
