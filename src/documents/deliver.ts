@@ -67,6 +67,18 @@ export async function deliverDocuments(
         ? 'ファイルはこのメールに添付しています。確認後は madoguchi documents reviewed <ID> で確認済みにしてください。'
         : `合計 ${Math.round(total / 1024 / 1024)} MB のため添付していません。madoguchi documents get <ID> --out <ファイル> で取り出してください。`,
     });
+    for (const d of a.accepted)
+      if (await deps.store.once(plan.hash, `doc-forward-${d.id}`))
+        await deps.store.audit({
+          mail: plan.hash.slice(0, 16),
+          rule: 'D2',
+          action: attach ? 'document-forwarded' : 'document-announced',
+          outcome: 'queued',
+          reason: 'assigned staff member',
+          actor: 'inbound',
+          booking: booking.id,
+          document: d.id,
+        });
     await send(deps, `docs-${plan.hash}`, 'documents-to-staff', {
       ...mailBase(cfg, `docs-${plan.hash.slice(0, 16)}`, 'auto-generated'),
       to: [staff.email],

@@ -7,7 +7,7 @@ import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { Mover } from './mover.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
-import type { MailRef } from './store.js';
+import type { MailRef, Outcome } from './store.js';
 import { inboundDeps } from './worker.js';
 
 const RECONCILE_EVERY = 20;
@@ -88,8 +88,13 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
         wm.lastUid = uid;
       }
     };
+    // The spool write (encrypt, fsync) of one run overlaps the FETCH of the next; registering and
+    // the watermark still go strictly in UID order. Moves of already-finished copies wait for the
+    // end of the sweep: no other IMAP command may run inside a FETCH.
+    let previous: Promise<void> = Promise.resolve();
+    const moves: Array<[string, Outcome]> = [];
     for (let i = 0; i < fresh.length; ) {
-      if (stopping) return;
+      if (stopping) break;
       // Runs of small mails come in one FETCH (a round trip per mail made intake the bottleneck);
       // larger ones stream straight to the spool.
       const run: FetchMessageObject[] = [];
@@ -110,18 +115,26 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
           { uid: true },
         ))
           if (m.source) sources.set(m.uid, m.source);
-        const hashes = await Promise.all(
-          run.map((r) => (sources.has(r.uid) ? spool.putBuffer(sources.get(r.uid)!) : undefined)),
-        );
-        for (const [k, r] of run.entries())
-          if (hashes[k]) await register(c, validity, r, hashes[k], sources.get(r.uid)!.length);
-        await advance(run[run.length - 1]!.uid);
+        const before = previous;
+        previous = (async () => {
+          const hashes = await Promise.all(
+            run.map((r) => (sources.has(r.uid) ? spool.putBuffer(sources.get(r.uid)!) : undefined)),
+          );
+          await before;
+          for (const [k, r] of run.entries())
+            if (hashes[k]) await register(validity, r, hashes[k], sources.get(r.uid)!.length, moves);
+          await advance(run[run.length - 1]!.uid);
+        })();
+        previous.catch(() => undefined); // awaited below; this only silences the early warning
       } else {
+        await previous;
         const m = fresh[i++]!;
-        await takeLarge(c, validity, m);
+        await takeLarge(c, validity, m, moves);
         await advance(m.uid);
       }
     }
+    await previous;
+    for (const [hash, outcome] of moves) await mover.move(hash, outcome, c);
     lastProgress = Date.now();
     await store.heartbeat();
   };
@@ -136,7 +149,12 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     size,
   });
 
-  const takeLarge = async (c: ImapFlow, validity: string, m: FetchMessageObject) => {
+  const takeLarge = async (
+    c: ImapFlow,
+    validity: string,
+    m: FetchMessageObject,
+    moves: Array<[string, Outcome]>,
+  ) => {
     if ((m.size ?? 0) > ctx.config.inbound.maxMailBytes) {
       // Never downloaded: quarantined by its server identity.
       const hash = `oversize-${validity}-${m.uid}`;
@@ -164,21 +182,21 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     const dl = await c.download(String(m.uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
     if (!dl.content) return; // expunged meanwhile: nothing to take
     const { hash, size } = await spool.put(dl.content, ctx.config.inbound.maxMailBytes);
-    await register(c, validity, m, hash, size);
+    await register(validity, m, hash, size, moves);
   };
 
   /** A spooled mail: record the UID it is under, then queue it (or move it, if already done). */
   const register = async (
-    c: ImapFlow,
     validity: string,
     m: FetchMessageObject,
     hash: string,
     size: number,
+    moves: Array<[string, Outcome]>,
   ) => {
     log.debug('new mail', { uid: m.uid, size });
     await store.redis.sadd(store.k('uids', hash), `${validity}:${m.uid}`);
     const done = await store.done(hash);
-    if (done) return mover.move(hash, done, c); // a duplicate, or finished but not yet moved
+    if (done) return void moves.push([hash, done]); // a duplicate, or finished but not yet moved
     await queue.add('mail', refOf(hash, validity, m, size), { jobId: inboundJobId(hash) });
   };
 

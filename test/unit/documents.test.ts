@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { PDFParse } from 'pdf-parse';
@@ -191,5 +192,37 @@ describe('corpus: every file ends accepted or refused with a reason (no crash, n
   it.each(pdfs)('%s: text extracted or flagged (encrypted, broken, timeout)', async (f) => {
     const r = await pdfText(readFileSync(path.join(PDFS, f)), { timeoutMs: 10_000 });
     expect(r.ok || ['encrypted', 'broken', 'timeout', 'too-much-memory'].includes(r.kind)).toBe(true);
+  });
+});
+
+describe('clamd INSTREAM (a fake clamd speaking the protocol)', () => {
+  it('clean files pass, an EICAR-like file is refused as a virus', async () => {
+    const server = net.createServer((sock) => {
+      let data = Buffer.alloc(0);
+      sock.on('data', (d) => {
+        data = Buffer.concat([data, d]);
+        if (data.subarray(-4).equals(Buffer.alloc(4))) {
+          sock.end(
+            data.includes(Buffer.from('EICAR')) ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0',
+          );
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const withClamd = { ...cfg, clamd: { host: '127.0.0.1', port } };
+      const [clean, bad] = await checkParts(
+        [
+          part('a.pdf', PDF),
+          part('b.pdf', Buffer.concat([PDF, Buffer.from('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')])),
+        ],
+        withClamd,
+      );
+      expect(clean!.refused).toBeUndefined();
+      expect(bad!.refused).toBe('virus');
+    } finally {
+      server.close();
+    }
   });
 });
