@@ -179,18 +179,20 @@ export const inboundBench: Bench = {
     lock.release();
     await raw.logout();
 
-    // madoguchi on the same mix, deployed as in docker-compose.yml: the inbound worker in a process
-    // of its own (parsing is CPU work), the watcher and outbox here. Mail appended first, then the
+    // madoguchi on the same mix, deployed as in docker-compose.yml: the inbound worker and the
+    // outbox in processes of their own, the watcher here (this process also hosts the SMTP sink). Mail appended first, then the
     // watcher started and the clock run until every decision is carried out.
     await append(env.dovecot.port, 'bench-tp', mails);
-    const tp = await startStack(env, 'bench-tp', ['outbox']);
-    const worker = await spawnService(['inbound'], tp.env);
+    const tp = await startStack(env, 'bench-tp', []);
+    const children = [await spawnService(['inbound'], tp.env), await spawnService(['outbox'], tp.env)];
     t0 = performance.now();
     tp.handles.push(await PROCESSES.watcher!(tp.ctx));
     await waitDone(tp.store, mails.map(sha));
     const tpSecs = (performance.now() - t0) / 1000;
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    for (const child of children) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
     await tp.stop();
 
     return [
