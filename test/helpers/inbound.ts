@@ -85,6 +85,7 @@ export async function seekerWithBooking(
   email: string,
   at: string,
   seekerNumber?: string,
+  notify = true,
 ) {
   const then = DateTime.fromISO(at, { zone: ZONE }).minus({ days: 14 });
   const past = bookingServices(svc.ctx, { now: () => then });
@@ -106,7 +107,7 @@ export async function seekerWithBooking(
     actor: 'test',
   });
   await past.close();
-  await notifyBooking(svc, booking.id);
+  if (notify) await notifyBooking(svc, booking.id);
   // B9 may assign someone else (the least-loaded staff member): report who it is.
   return { booking, staffEmail: (await svc.store.getStaff(booking.staffId))?.email ?? staffEmail };
 }

@@ -3,38 +3,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BookingServices, bookingServices } from '../../src/bookings/deps.js';
 import { notifyBooking } from '../../src/bookings/notify.js';
-import { book, cancel } from '../../src/bookings/service.js';
-import { addStaff } from '../../src/bookings/staff.js';
+import { cancel } from '../../src/bookings/service.js';
 import { PrivateRedis } from '../../src/devstack/redis.js';
 import type { SinkMessage, SmtpSink } from '../../src/devstack/smtp-sink.js';
 import { sentKeyFor } from '../../src/outbox/queue.js';
 import { startOutbox } from '../../src/outbox/worker.js';
 import { type Context, createContext } from '../../src/runtime/context.js';
+import { openDay, seekerWithBooking } from '../helpers/inbound.js';
 import { kill9, spawnService } from '../helpers/processes.js';
 import { FAST_TAKEOVER, startSink, testConfig, testEnv, withSettings } from '../helpers/stack.js';
 
 const invites = (sink: SmtpSink, to: string, method: string) =>
   sink.messages.filter((m: SinkMessage) => m.to.includes(to) && m.raw.includes(`method=${method}`));
-
-async function seed(svc: BookingServices, email: string, at: string) {
-  await addStaff(svc.store, {
-    name: '佐藤 花子',
-    email: 'staff1@madoguchi.localhost',
-    zoomId: '12345678901',
-    zoomPasscode: 'p',
-  }).catch(() => undefined); // already on the roster from an earlier test
-  const { booking } = await book(svc, {
-    seekerNumber: `01020-${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-    name: '田中 次郎',
-    birthdate: '1985-01-01',
-    email,
-    phone: '0134-00-0000',
-    at,
-    topic: '職務経歴書',
-    actor: 'test',
-  });
-  return booking;
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
@@ -69,17 +49,23 @@ describe('a killed outbox worker never sends an invite twice, nor loses it', () 
       return new Promise<void>(() => {}); // never answers: the worker dies waiting
     };
     const a = await spawnService(['outbox'], env);
-    const booking = await seed(svc, seeker, '2026-12-16T10:00');
+    const { booking, staffEmail } = await seekerWithBooking(
+      svc,
+      seeker,
+      `${openDay(ctx, 7).toISODate()}T10:00`,
+      undefined,
+      false,
+    );
     await notifyBooking(svc, booking.id);
     await reached;
     await kill9(a);
     const b = await spawnService(['outbox'], env);
     try {
       await sink.waitFor((m) => m.to.includes(seeker), 20_000);
-      await sink.waitFor((m) => m.to.includes('staff1@madoguchi.localhost'), 20_000);
+      await sink.waitFor((m) => m.to.includes(staffEmail), 20_000);
       await settle();
       expect(invites(sink, seeker, 'REQUEST')).toHaveLength(1);
-      expect(invites(sink, 'staff1@madoguchi.localhost', 'REQUEST')).toHaveLength(1);
+      expect(invites(sink, staffEmail, 'REQUEST')).toHaveLength(1);
     } finally {
       sink.onRecipient = undefined;
       await kill9(b);
@@ -89,7 +75,13 @@ describe('a killed outbox worker never sends an invite twice, nor loses it', () 
   it('a second worker on a re-queued, already-sent invite does not send it again', async () => {
     const seeker = 'twice@example.jp';
     const a = await spawnService(['outbox'], env);
-    const booking = await seed(svc, seeker, '2026-12-16T10:30');
+    const { booking } = await seekerWithBooking(
+      svc,
+      seeker,
+      `${openDay(ctx, 7).toISODate()}T10:30`,
+      undefined,
+      false,
+    );
     await notifyBooking(svc, booking.id);
     await sink.waitFor((m) => m.to.includes(seeker), 20_000);
     // Killed once the send is recorded. (Killed between the server's commit and that record, a
@@ -150,7 +142,13 @@ describe('a Redis restart loses no booking and no invite, and sends none twice',
         reached();
         return gate;
       };
-      const booking = await seed(svc, 'restart@example.jp', '2026-12-17T13:00');
+      const { booking, staffEmail } = await seekerWithBooking(
+        svc,
+        'restart@example.jp',
+        `${openDay(ctx, 8).toISODate()}T13:00`,
+        undefined,
+        false,
+      );
       await notifyBooking(svc, booking.id);
       await inFlight;
       await redis.restart('SIGKILL'); // AOF: acknowledged writes survive a crash of the process
@@ -166,7 +164,7 @@ describe('a Redis restart loses no booking and no invite, and sends none twice',
       );
       await settle();
       expect(invites(sink, 'restart@example.jp', 'REQUEST')).toHaveLength(1);
-      expect(invites(sink, 'staff1@madoguchi.localhost', 'REQUEST')).toHaveLength(1);
+      expect(invites(sink, staffEmail, 'REQUEST')).toHaveLength(1);
       expect(invites(sink, 'restart@example.jp', 'CANCEL')).toHaveLength(1);
     } finally {
       sink.onRecipient = undefined;
