@@ -199,20 +199,9 @@ async function apply(deps: InboundDeps, plan: Plan, parsed?: ParsedMail): Promis
 
 /** RFC 3834 §2: one reply per thread, a few per address per day; decided once per mail. */
 async function replyGate(deps: InboundDeps, plan: Plan): Promise<boolean> {
-  const { store } = deps;
-  const key = store.k('step', plan.hash, 'reply-gate');
-  const prior = await store.redis.get(key);
-  if (prior) return prior === 'yes';
+  const max = deps.svc.ctx.config.inbound.repliesPerAddressPerDay;
   const day = jstDate(jst(Date.now()));
-  const ok =
-    (await store.claimThread(plan.threadId ?? plan.hash)) &&
-    (await store.replyAllowed(
-      addrHash(plan.replyTo!),
-      day,
-      deps.svc.ctx.config.inbound.repliesPerAddressPerDay,
-    ));
-  await store.redis.set(key, ok ? 'yes' : 'no', 'EX', 400 * 86400, 'NX');
-  return (await store.redis.get(key)) === 'yes';
+  return deps.store.replyGate(plan.hash, plan.threadId ?? plan.hash, addrHash(plan.replyTo!), day, max);
 }
 
 export async function opsAlert(deps: InboundDeps, key: string, alert: string, detail: string): Promise<void> {

@@ -82,9 +82,17 @@ export class InboundStore {
 
   /** First plan wins: a retry after a crash gets the plan made before it. */
   async savePlan(plan: Plan): Promise<Plan> {
-    const key = this.k('plan', plan.hash);
-    await this.redis.set(key, JSON.stringify(plan), 'EX', 400 * 86400, 'NX');
-    return JSON.parse((await this.redis.get(key))!) as Plan;
+    // One round trip (Redis 7: SET … NX GET): the earlier plan if there was one, else ours.
+    const prior = (await this.redis.call(
+      'SET',
+      this.k('plan', plan.hash),
+      JSON.stringify(plan),
+      'EX',
+      String(400 * 86400),
+      'NX',
+      'GET',
+    )) as string | null;
+    return prior ? (JSON.parse(prior) as Plan) : plan;
   }
   async getPlan(hash: string): Promise<Plan | undefined> {
     const v = await this.redis.get(this.k('plan', hash));
@@ -145,15 +153,35 @@ export class InboundStore {
     });
   }
 
-  /** Cap automatic replies per address per JST day; true when this one is allowed. */
-  async replyAllowed(addressHash: string, day: string, max: number): Promise<boolean> {
-    const key = this.k('replies', day, addressHash);
-    const n = await this.redis.incr(key);
-    if (n === 1) await this.redis.expire(key, 3 * 86400);
-    return n <= max;
-  }
-  /** At most one automatic reply per thread. */
-  async claimThread(threadId: string): Promise<boolean> {
-    return (await this.redis.set(this.k('thread', threadId), '1', 'EX', 400 * 86400, 'NX')) === 'OK';
+  /**
+   * RFC 3834 §2 caps, decided once per mail in one atomic step: the first mail of a thread claims
+   * it, and counts against the address's replies for the JST day. A retry gets the same answer.
+   */
+  async replyGate(
+    hash: string,
+    threadId: string,
+    addressHash: string,
+    day: string,
+    max: number,
+  ): Promise<boolean> {
+    const res = await this.redis.eval(
+      `local prior = redis.call('GET', KEYS[1])
+       if prior then return prior end
+       local ok = 'no'
+       if redis.call('SET', KEYS[2], '1', 'EX', ARGV[2], 'NX') then
+         local n = redis.call('INCR', KEYS[3])
+         if n == 1 then redis.call('EXPIRE', KEYS[3], 259200) end
+         if n <= tonumber(ARGV[1]) then ok = 'yes' end
+       end
+       redis.call('SET', KEYS[1], ok, 'EX', ARGV[2])
+       return ok`,
+      3,
+      this.k('step', hash, 'reply-gate'),
+      this.k('thread', threadId),
+      this.k('replies', day, addressHash),
+      String(max),
+      String(400 * 86400),
+    );
+    return res === 'yes';
   }
 }
