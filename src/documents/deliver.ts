@@ -44,17 +44,16 @@ export async function deliverDocuments(
     seeker,
   );
   for (const d of a.accepted)
-    if (await deps.store.once(plan.hash, `doc-audit-${d.id}`))
-      await deps.store.audit({
-        mail: plan.hash.slice(0, 16),
-        rule: 'D1',
-        action: 'document-stored',
-        outcome: d.docKind,
-        reason: d.kind,
-        actor: 'inbound',
-        booking: booking.id,
-        document: d.id,
-      });
+    await deps.store.auditOnce(plan.hash, `doc-stored-${d.id}`, {
+      mail: plan.hash.slice(0, 16),
+      rule: 'D1',
+      action: 'document-stored',
+      outcome: d.docKind,
+      reason: d.kind,
+      actor: 'inbound',
+      booking: booking.id,
+      document: d.id,
+    });
   if (a.accepted.length) {
     const total = a.accepted.reduce((n, d) => n + d.size, 0);
     const attach = total <= cfg.documents.attachUpToBytes;
@@ -68,17 +67,16 @@ export async function deliverDocuments(
         : `合計 ${Math.round(total / 1024 / 1024)} MB のため添付していません。madoguchi documents get <ID> --out <ファイル> で取り出してください。`,
     });
     for (const d of a.accepted)
-      if (await deps.store.once(plan.hash, `doc-forward-${d.id}`))
-        await deps.store.audit({
-          mail: plan.hash.slice(0, 16),
-          rule: 'D2',
-          action: attach ? 'document-forwarded' : 'document-announced',
-          outcome: 'queued',
-          reason: 'assigned staff member',
-          actor: 'inbound',
-          booking: booking.id,
-          document: d.id,
-        });
+      await deps.store.auditOnce(plan.hash, `doc-forward-${d.id}`, {
+        mail: plan.hash.slice(0, 16),
+        rule: 'D2',
+        action: attach ? 'document-forwarded' : 'document-announced',
+        outcome: 'queued',
+        reason: 'assigned staff member',
+        actor: 'inbound',
+        booking: booking.id,
+        document: d.id,
+      });
     await send(deps, `docs-${plan.hash}`, 'documents-to-staff', {
       ...mailBase(cfg, `docs-${plan.hash.slice(0, 16)}`, 'auto-generated'),
       to: [staff.email],

@@ -119,17 +119,15 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
   }
   await apply(deps, plan, parsedNow);
   parsedNow = undefined;
-  if (await store.once(ref.hash, 'audit')) {
-    await store.audit({
-      mail: short(ref.hash),
-      rule: plan.rule,
-      action: plan.action,
-      outcome: plan.outcome,
-      reason: plan.reason,
-      actor: 'inbound',
-      ...(plan.bookingId ? { booking: plan.bookingId } : {}),
-    });
-  }
+  await store.auditOnce(ref.hash, 'audit', {
+    mail: short(ref.hash),
+    rule: plan.rule,
+    action: plan.action,
+    outcome: plan.outcome,
+    reason: plan.reason,
+    actor: 'inbound',
+    ...(plan.bookingId ? { booking: plan.bookingId } : {}),
+  });
   await store.markDone(ref, plan);
   return plan;
 }
@@ -197,26 +195,28 @@ async function apply(deps: InboundDeps, plan: Plan, parsed?: ParsedMail): Promis
     );
 }
 
-/** RFC 3834 §2: one reply per thread, a few per address per day; decided once per mail. */
-async function replyGate(deps: InboundDeps, plan: Plan): Promise<boolean> {
-  const max = deps.svc.ctx.config.inbound.repliesPerAddressPerDay;
+/** RFC 3834 §2: one reply per thread, a few per address per JST day; decided once per mail. */
+function replyGate(deps: InboundDeps, plan: Plan): Promise<boolean> {
+  const { store } = deps;
   const day = jstDate(jst(Date.now()));
-  return deps.store.replyGate(plan.hash, plan.threadId ?? plan.hash, addrHash(plan.replyTo!), day, max);
+  return store.cappedOnce(plan.hash, 'reply', {
+    counter: store.k('replies', day, addrHash(plan.replyTo!)),
+    max: deps.svc.ctx.config.inbound.repliesPerAddressPerDay,
+    windowS: 3 * 86400,
+    claim: store.k('thread', plan.threadId ?? plan.hash),
+  });
 }
 
 export async function opsAlert(deps: InboundDeps, key: string, alert: string, detail: string): Promise<void> {
   const cfg = deps.svc.ctx.config;
-  const r0 = deps.store.redis;
-  // Counted once per alert key (a retry does not use up the hour's allowance).
-  if ((await r0.set(deps.store.k('alerted', key), '1', 'EX', 86400, 'NX')) === 'OK') {
-    const counter = deps.store.k('alerts', new Date().toISOString().slice(0, 13));
-    const n = await r0.incr(counter);
-    if (n === 1) await r0.expire(counter, 7200);
-    if (n > cfg.inbound.alertsPerHour) {
-      await r0.set(deps.store.k('step', key, 'alert-suppressed'), '1', 'EX', 86400);
-      return;
-    }
-  } else if (await r0.exists(deps.store.k('step', key, 'alert-suppressed'))) return;
+  // At most inbound.alertsPerHour; decided once per alert key, so a retry neither re-counts nor re-sends.
+  const hour = new Date().toISOString().slice(0, 13);
+  const allowed = await deps.store.cappedOnce(key, 'alert', {
+    counter: deps.store.k('alerts', hour),
+    max: cfg.inbound.alertsPerHour,
+    windowS: 7200,
+  });
+  if (!allowed) return;
   const r = renderReply('ops-alert', 'ja', { alert, detail });
   await send(deps, key, 'ops-alert', {
     ...mailBase(cfg, `ops-${key.slice(0, 40)}`, 'auto-generated'),

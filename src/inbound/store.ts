@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
 
+/** How long per-mail state lives: longer than any booking (a year ahead) and its retries. */
+const TTL_S = 400 * 86400;
+
 export type Outcome = 'processed' | 'quarantine';
 
 /** What was decided for one mail, stored before any effect so a retry repeats the same decision. */
@@ -88,7 +91,7 @@ export class InboundStore {
       this.k('plan', plan.hash),
       JSON.stringify(plan),
       'EX',
-      String(400 * 86400),
+      String(TTL_S),
       'NX',
       'GET',
     )) as string | null;
@@ -98,14 +101,28 @@ export class InboundStore {
     const v = await this.redis.get(this.k('plan', hash));
     return v ? (JSON.parse(v) as Plan) : undefined;
   }
-  /** Once per mail and step: true the first time. */
-  async once(hash: string, step: string): Promise<boolean> {
-    return (await this.redis.set(this.k('step', hash, step), '1', 'EX', 400 * 86400, 'NX')) === 'OK';
+  /**
+   * An audit entry written at most once per mail (or alert) and step, in one atomic step: a
+   * retry after a crash neither repeats the entry nor loses it between the "done" mark and XADD.
+   */
+  async auditOnce(id: string, step: string, entry: Record<string, string>): Promise<void> {
+    await this.redis.eval(
+      `if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
+         redis.call('EXPIRE', KEYS[1], ARGV[2])
+         redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+       end`,
+      2,
+      this.k('step', id),
+      this.k('audit'),
+      step,
+      String(TTL_S),
+      ...Object.entries(entry).flat(),
+    );
   }
 
   async markDone(ref: MailRef, plan: Plan): Promise<void> {
     const at = Date.now();
-    const m = this.redis.multi().set(this.k('done', ref.hash), plan.outcome, 'EX', 400 * 86400);
+    const m = this.redis.multi().set(this.k('done', ref.hash), plan.outcome, 'EX', TTL_S);
     if (plan.outcome === 'quarantine') {
       m.zadd(this.k('quarantine'), at, ref.hash).hset(this.k('q', ref.hash), {
         reason: plan.reason,
@@ -122,8 +139,7 @@ export class InboundStore {
     return ((await this.redis.get(this.k('done', hash))) as Outcome | null) ?? undefined;
   }
   async forget(hash: string): Promise<void> {
-    const steps = await this.redis.keys(this.k('step', hash, '*'));
-    await this.redis.del(this.k('done', hash), this.k('plan', hash), this.k('q', hash), ...steps);
+    await this.redis.del(this.k('done', hash), this.k('plan', hash), this.k('q', hash), this.k('step', hash));
     await this.redis.zrem(this.k('quarantine'), hash);
   }
 
@@ -154,33 +170,35 @@ export class InboundStore {
   }
 
   /**
-   * RFC 3834 §2 caps, decided once per mail in one atomic step: the first mail of a thread claims
-   * it, and counts against the address's replies for the JST day. A retry gets the same answer.
+   * A yes/no decided once per mail (or alert) and step, under a cap: the first decision counts
+   * against `counter` (at most `max` yes per counter window), and a retry gets the same answer.
+   * With `claim`, only the first mail to claim that key (e.g. a thread) may count at all.
+   * Used for the RFC 3834 reply caps and the hourly alert cap.
    */
-  async replyGate(
-    hash: string,
-    threadId: string,
-    addressHash: string,
-    day: string,
-    max: number,
+  async cappedOnce(
+    id: string,
+    step: string,
+    cap: { counter: string; max: number; windowS: number; claim?: string },
   ): Promise<boolean> {
+    const keys = [this.k('step', id), cap.counter, ...(cap.claim ? [cap.claim] : [])];
     const res = await this.redis.eval(
-      `local prior = redis.call('GET', KEYS[1])
+      `local prior = redis.call('HGET', KEYS[1], ARGV[1])
        if prior then return prior end
        local ok = 'no'
-       if redis.call('SET', KEYS[2], '1', 'EX', ARGV[2], 'NX') then
-         local n = redis.call('INCR', KEYS[3])
-         if n == 1 then redis.call('EXPIRE', KEYS[3], 259200) end
-         if n <= tonumber(ARGV[1]) then ok = 'yes' end
+       if #KEYS < 3 or redis.call('SET', KEYS[3], '1', 'EX', ARGV[3], 'NX') then
+         local n = redis.call('INCR', KEYS[2])
+         if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+         if n <= tonumber(ARGV[2]) then ok = 'yes' end
        end
-       redis.call('SET', KEYS[1], ok, 'EX', ARGV[2])
+       redis.call('HSET', KEYS[1], ARGV[1], ok)
+       redis.call('EXPIRE', KEYS[1], ARGV[3])
        return ok`,
-      3,
-      this.k('step', hash, 'reply-gate'),
-      this.k('thread', threadId),
-      this.k('replies', day, addressHash),
-      String(max),
-      String(400 * 86400),
+      keys.length,
+      ...keys,
+      step,
+      String(cap.max),
+      String(TTL_S),
+      String(cap.windowS),
     );
     return res === 'yes';
   }
