@@ -1,10 +1,11 @@
 import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
 import type { InboundDeps } from '../inbound/handle.js';
-import { mailBase, send } from '../inbound/outgoing.js';
+import { send } from '../inbound/outgoing.js';
 import { type ParsedMail, parseMail, SPILL_ABOVE } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
 import { renderReply } from '../invites/templates.js';
+import { envelope } from '../outbox/envelope.js';
 import { acceptDocuments } from './accept.js';
 import { ackLists, staffLines } from './messages.js';
 import { DocumentStore } from './store.js';
@@ -78,7 +79,7 @@ export async function deliverDocuments(
         document: d.id,
       });
     await send(deps, `docs-${plan.hash}`, 'documents-to-staff', {
-      ...mailBase(cfg, `docs-${plan.hash.slice(0, 16)}`, 'auto-generated'),
+      ...envelope(cfg, `docs-${plan.hash.slice(0, 16)}`),
       to: [staff.email],
       subject: r.subject,
       text: r.text,

@@ -7,12 +7,13 @@ import { deliverDocuments } from '../documents/deliver.js';
 import { formatJaRange, jst, jstDate } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import { renderReply } from '../invites/templates.js';
+import { envelope } from '../outbox/envelope.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { dmarcPass } from './auth-results.js';
 import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
 import { detectIntent, isEnglish } from './intent.js';
-import { mailBase, send } from './outgoing.js';
+import { send } from './outgoing.js';
 import { type ParsedMail, parseMail, SPILL_ABOVE } from './parse.js';
 import type { InboundStore, MailRef, Plan } from './store.js';
 
@@ -160,7 +161,7 @@ async function apply(deps: InboundDeps, plan: Plan, parsed?: ParsedMail): Promis
   if (plan.reply && plan.replyTo && (await replyGate(deps, plan))) {
     const r = renderReply(plan.reply, plan.english ? 'en' : 'ja', vars(docVars));
     await send(deps, `reply-${plan.hash}`, 'inbound-reply', {
-      ...mailBase(cfg, `reply-${short(plan.hash)}`, 'auto-replied'),
+      ...envelope(cfg, `reply-${short(plan.hash)}`, 'auto-replied'),
       to: [plan.replyTo],
       subject: r.subject,
       text: r.text,
@@ -178,7 +179,7 @@ async function apply(deps: InboundDeps, plan: Plan, parsed?: ParsedMail): Promis
     if (staff) {
       const r = renderReply('staff-same-day', 'ja', vars({ staffName: staff.name }));
       await send(deps, `staff-alert-${plan.hash}`, 'staff-alert', {
-        ...mailBase(cfg, `alert-${short(plan.hash)}`, 'auto-generated'),
+        ...envelope(cfg, `alert-${short(plan.hash)}`),
         to: [staff.email],
         subject: r.subject,
         text: r.text,
@@ -219,7 +220,7 @@ export async function opsAlert(deps: InboundDeps, key: string, alert: string, de
   if (!allowed) return;
   const r = renderReply('ops-alert', 'ja', { alert, detail });
   await send(deps, key, 'ops-alert', {
-    ...mailBase(cfg, `ops-${key.slice(0, 40)}`, 'auto-generated'),
+    ...envelope(cfg, `ops-${key.slice(0, 40)}`),
     to: [cfg.office.operationsAddress],
     subject: r.subject,
     text: r.text,

@@ -1,15 +1,5 @@
-import type { Config } from '../config/schema.js';
 import { enqueueMail, type OutboxMail } from '../outbox/queue.js';
 import type { InboundDeps } from './handle.js';
-
-/** From, Message-ID and headers of everything inbound handling sends (RFC 3834 marker, loop header). */
-export function mailBase(cfg: Readonly<Config>, ref: string, auto: 'auto-replied' | 'auto-generated') {
-  return {
-    from: `${cfg.office.shortName} <${cfg.office.consultationAddress}>`,
-    messageId: `<${ref}@${cfg.mail.messageIdDomain}>`,
-    headers: { 'Auto-Submitted': auto, [cfg.mail.loopHeader]: ref },
-  };
-}
 
 /** Queue once per key (the outbox's sent marker and job id make a retry a no-op). */
 export async function send(deps: InboundDeps, key: string, kind: string, mail: OutboxMail): Promise<void> {

@@ -3,6 +3,7 @@ import type { Booking, Seeker, Staff } from '../bookings/model.js';
 import type { Config } from '../config/schema.js';
 import { maskSeekerNumber } from '../domain/seeker-number.js';
 import { formatJaRange, jst } from '../domain/time.js';
+import { envelope } from '../outbox/envelope.js';
 import type { OutboxMail } from '../outbox/queue.js';
 import { buildIcs, type ItipMethod } from './ics.js';
 import { render, renderPlain } from './templates.js';
@@ -41,11 +42,6 @@ function vars(p: InviteParts, change: string): Record<string, string> {
   };
 }
 
-/** Headers on everything we send: RFC 3834 marker and our loop header (inbound drops our own mail). */
-export function standardHeaders(config: Readonly<Config>, ref: string): Record<string, string> {
-  return { 'Auto-Submitted': 'auto-generated', [config.mail.loopHeader]: ref };
-}
-
 /**
  * One invitation mail (iMIP, RFC 6047) for one recipient: Japanese text + HTML from templates/,
  * and a text/calendar part with method equal to METHOD, inside multipart/alternative (nodemailer
@@ -82,13 +78,11 @@ export function inviteMail(
   });
   const ref = `${p.booking.id}.${p.booking.sequence}.${role}${opts.staffOverride ? '-prev' : ''}`;
   return {
-    from: `${p.config.office.shortName} <${p.config.office.consultationAddress}>`,
+    ...envelope(p.config, ref),
     to: [attendee.email],
     subject: r.subject,
     text: r.text,
     html: r.html,
-    messageId: `<${ref}@${p.config.mail.messageIdDomain}>`,
-    headers: standardHeaders(p.config, ref),
     icalEvent: { method, content: ics },
   };
 }
@@ -97,12 +91,10 @@ export function reminderMail(p: InviteParts): OutboxMail {
   const r = render('reminder-seeker', vars(p, ''));
   const ref = `${p.booking.id}.${p.booking.sequence}.reminder`;
   return {
-    from: `${p.config.office.shortName} <${p.config.office.consultationAddress}>`,
+    ...envelope(p.config, ref),
     to: [p.seeker.email],
     subject: r.subject,
     text: r.text,
     html: r.html,
-    messageId: `<${ref}@${p.config.mail.messageIdDomain}>`,
-    headers: standardHeaders(p.config, ref),
   };
 }
