@@ -1,6 +1,6 @@
 import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
-import type { InboundDeps } from '../inbound/handle.js';
+import type { InboundDeps } from '../inbound/deps.js';
 import { send } from '../inbound/outgoing.js';
 import { type ParsedMail, parseMail, SPILL_ABOVE } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
@@ -8,7 +8,6 @@ import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
 import { acceptDocuments } from './accept.js';
 import { ackLists, staffLines } from './messages.js';
-import { DocumentStore } from './store.js';
 
 /**
  * D1/D2: the documents of one seeker message to the booking's staff member, in one mail (never
@@ -36,9 +35,8 @@ export async function deliverDocuments(
       plan.hash,
       { store: deps.documents, above: SPILL_ABOVE },
     ));
-  const docs = new DocumentStore(svc.ctx.redis, cfg.connections.redisPrefix);
   const a = await acceptDocuments(
-    { config: cfg, blobs: deps.documents, docs },
+    { config: cfg, blobs: deps.documents, docs: deps.docs },
     plan.hash,
     parsed,
     booking,

@@ -1,13 +1,11 @@
-import type { InboundDeps } from '../inbound/handle.js';
-import { DocumentStore } from './store.js';
+import type { InboundDeps } from '../inbound/deps.js';
 
 /**
  * P4 retention: documents whose consultation ended documents.retentionDays ago are deleted, the
  * blob once no record uses it any more. Each deletion is in the audit trail. Returns the count.
  */
 export async function purgeDocuments(deps: InboundDeps, now = Date.now()): Promise<number> {
-  const cfg = deps.svc.ctx.config;
-  const docs = new DocumentStore(deps.svc.ctx.redis, cfg.connections.redisPrefix);
+  const { docs } = deps;
   let n = 0;
   for (const id of await docs.due(now)) {
     const d = await docs.get(id);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createImapClient } from '../adapters/imap.js';
 import { MadoguchiError } from '../errors.js';
-import type { InboundDeps } from './handle.js';
+import type { InboundDeps } from './deps.js';
 import { parseMail } from './parse.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
 

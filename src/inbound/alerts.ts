@@ -1,4 +1,4 @@
-import type { InboundDeps } from './handle.js';
+import type { InboundDeps } from './deps.js';
 import { opsAlert } from './handle.js';
 
 /**

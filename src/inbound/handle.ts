@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
-import type { BookingServices } from '../bookings/deps.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { cancel } from '../bookings/service.js';
 import { deliverDocuments } from '../documents/deliver.js';
@@ -8,21 +7,14 @@ import { formatJaRange, jst, jstDate } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
-import type { BlobStore } from '../storage/encrypted-store.js';
 import { dmarcPass } from './auth-results.js';
 import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
+import type { InboundDeps } from './deps.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { send } from './outgoing.js';
 import { type ParsedMail, parseMail, SPILL_ABOVE } from './parse.js';
-import type { InboundStore, MailRef, Plan } from './store.js';
-
-export interface InboundDeps {
-  svc: BookingServices;
-  store: InboundStore;
-  spool: BlobStore;
-  documents: BlobStore;
-}
+import type { MailRef, Plan } from './store.js';
 
 const short = (hash: string) => hash.slice(0, 16);
 const addrHash = (a: string) => createHash('sha256').update(a).digest('hex').slice(0, 16);

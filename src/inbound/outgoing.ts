@@ -1,5 +1,5 @@
 import { enqueueMail, type OutboxMail } from '../outbox/queue.js';
-import type { InboundDeps } from './handle.js';
+import type { InboundDeps } from './deps.js';
 
 /** Queue once per key (the outbox's sent marker and job id make a retry a no-op). */
 export async function send(deps: InboundDeps, key: string, kind: string, mail: OutboxMail): Promise<void> {

@@ -2,9 +2,9 @@ import { authenticate, type DNSResolver } from 'mailauth';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
+import { inboundStores } from './deps.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
 import type { MailRef } from './store.js';
-import { inboundDeps } from './worker.js';
 
 export type DnsResolver = DNSResolver;
 
@@ -23,7 +23,7 @@ export async function startSmtpIngress(ctx: Context, resolver?: DnsResolver): Pr
   const cfg = ctx.config.ingress.smtp;
   const log = ctx.log.child({ proc: 'ingress' });
   if (!cfg.enabled) return { name: 'ingress', close: async () => {} };
-  const deps = inboundDeps(ctx);
+  const deps = inboundStores(ctx);
   const queue = createInboundQueue(ctx);
   const max = ctx.config.inbound.maxMailBytes;
   const server = new SMTPServer({
@@ -87,7 +87,6 @@ export async function startSmtpIngress(ctx: Context, resolver?: DnsResolver): Pr
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await queue.close();
-      await deps.svc.close();
     },
   };
 }

@@ -5,10 +5,10 @@ import { createImapClient } from '../adapters/imap.js';
 import { MadoguchiError } from '../errors.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
+import { inboundStores } from './deps.js';
 import { Mover } from './mover.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
 import type { MailRef, Outcome } from './store.js';
-import { inboundDeps } from './worker.js';
 
 const RECONCILE_EVERY = 20;
 const SMALL_MAIL = 8 * 1024 * 1024; // larger mail streams to the spool, never whole in memory
@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function startWatcher(ctx: Context): Promise<Handle> {
   const cfg = ctx.config.inbound;
-  const deps = inboundDeps(ctx);
+  const deps = inboundStores(ctx);
   const { store, spool } = deps;
   const queue = createInboundQueue(ctx);
   const log = ctx.log.child({ proc: 'watcher' });
@@ -277,7 +277,6 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       await store.releaseLease(cfg.mailbox, owner).catch(() => undefined);
       await mover.close();
       await queue.close();
-      await deps.svc.close();
     },
   };
 }

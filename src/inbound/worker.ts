@@ -1,22 +1,12 @@
 import { Worker } from 'bullmq';
-import { bookingServices } from '../bookings/deps.js';
-import type { Clock } from '../bookings/service.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
-import { stores } from '../storage/encrypted-store.js';
-import { handleMail, type InboundDeps, opsAlert } from './handle.js';
+import { type InboundDeps, inboundDeps } from './deps.js';
+import { handleMail, opsAlert } from './handle.js';
 import { Mover } from './mover.js';
 import { INBOUND_QUEUE } from './queue.js';
-import { InboundStore, type MailRef } from './store.js';
-
-export function inboundDeps(ctx: Context, clock?: Clock): InboundDeps {
-  return {
-    svc: bookingServices(ctx, clock),
-    store: new InboundStore(ctx.redis, ctx.config.connections.redisPrefix),
-    ...stores(ctx.config),
-  };
-}
+import type { MailRef } from './store.js';
 
 async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<void> {
   const plan = {

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Transporter } from 'nodemailer';
 import { classifySmtpError } from '../errors.js';
 import type { Context } from '../runtime/context.js';
-import { stores } from '../storage/encrypted-store.js';
+import type { BlobStore } from '../storage/encrypted-store.js';
 import { type OutboxJob, sentKeyFor } from './queue.js';
 
 const SENT_TTL_S = 400 * 24 * 3600; // longer than any booking's life
@@ -14,14 +14,16 @@ export interface SendResult {
 
 /**
  * Send one queued mail at most once per key. The sent marker is written right after the SMTP
- * server accepted the message (never before: habit 11). A worker killed inside that window of
- * microseconds would send again on retry; a worker killed before the final 250 leaves the server
- * with an aborted transaction, so the retry is the only copy.
+ * server accepted the message (never before: habit 11). A worker killed before DATA ends leaves
+ * the server with an aborted transaction, so the retry is the only copy; one killed after the
+ * server committed but before it read the 250 sends again (RFC 5321 §4.1.1.4), with the same
+ * Message-ID (README, "Crashes"). Documents are attached by reference from `documents`.
  */
 export async function sendOutboxMail(
   ctx: Context,
   transport: Transporter,
   job: OutboxJob,
+  documents: BlobStore,
 ): Promise<SendResult> {
   const sentKey = sentKeyFor(ctx, job.key);
   if (await ctx.redis.exists(sentKey)) return { status: 'already-sent', messageId: job.mail.messageId };
@@ -31,7 +33,7 @@ export async function sendOutboxMail(
         m.attachments.map(async (a) => ({
           filename: a.filename,
           contentType: a.contentType,
-          content: await stores(ctx.config).documents.get(a.blob),
+          content: await documents.get(a.blob),
         })),
       )
     : undefined;

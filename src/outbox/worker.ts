@@ -3,16 +3,18 @@ import { createSmtpTransport } from '../adapters/smtp.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
+import { stores } from '../storage/encrypted-store.js';
 import { OUTBOX_QUEUE, type OutboxJob } from './queue.js';
 import { sendOutboxMail } from './send.js';
 
 /** The outbox process: sends queued mail through the configured SMTP server. */
 export async function startOutbox(ctx: Context): Promise<Handle> {
   const transport = createSmtpTransport(ctx.config);
+  const { documents } = stores(ctx.config);
   const log = ctx.log.child({ proc: 'outbox' });
   const worker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
-    (job) => sendOutboxMail(ctx, transport, job.data),
+    (job) => sendOutboxMail(ctx, transport, job.data, documents),
     workerOptions(ctx, 4),
   );
   worker.on('completed', (job, res) =>

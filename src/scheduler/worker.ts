@@ -1,10 +1,9 @@
 import { Worker } from 'bullmq';
-import { bookingServices } from '../bookings/deps.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { type Clock, markNoShow, systemClock } from '../bookings/service.js';
 import { purgeIfDue } from '../documents/purge.js';
 import { checkWatcher } from '../inbound/alerts.js';
-import { inboundDeps } from '../inbound/worker.js';
+import { inboundDeps } from '../inbound/deps.js';
 import { reminderMail } from '../invites/messages.js';
 import { enqueueMail } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
@@ -19,8 +18,8 @@ const SWEEP_MS = 5000;
  * and sweeps bookings whose notifications are pending (a change whose mail was not yet queued).
  */
 export async function startScheduler(ctx: Context, clock: Clock = systemClock): Promise<Handle> {
-  const svc = bookingServices(ctx, clock);
   const inbound = inboundDeps(ctx, clock);
+  const { svc } = inbound;
   const log = ctx.log.child({ proc: 'scheduler' });
 
   const handle = async (job: ScheduleJob) => {
@@ -75,7 +74,6 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
       clearInterval(timer);
       await worker.close();
       await svc.close();
-      await inbound.svc.close();
     },
   };
 }

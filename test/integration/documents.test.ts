@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeDocuments } from '../../src/documents/purge.js';
-import { inboundDeps } from '../../src/inbound/worker.js';
+import { inboundDeps } from '../../src/inbound/deps.js';
 import { appendRaw } from '../helpers/imap.js';
 import {
   type InboundStack,

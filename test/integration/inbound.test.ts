@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWatcher } from '../../src/inbound/alerts.js';
-import { inboundDeps } from '../../src/inbound/worker.js';
+import { inboundDeps } from '../../src/inbound/deps.js';
 import { appendRaw } from '../helpers/imap.js';
 import {
   type InboundStack,

@@ -1,10 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { DocumentStore } from '../../documents/store.js';
 import { MadoguchiError } from '../../errors.js';
-import { InboundStore } from '../../inbound/store.js';
-import { stores } from '../../storage/encrypted-store.js';
 import type { Command } from '../command.js';
-import { withServices } from './with-services.js';
+import { withInbound } from './with-services.js';
 
 const needId = (p: string[], cmd: string) => {
   if (!p[0]) throw new MadoguchiError('USAGE', `${cmd} needs a document id (doc_…)`);
@@ -17,18 +14,16 @@ export const documentsList: Command = {
   usage: 'madoguchi documents --staff EMAIL [--all]',
   options: { staff: { type: 'string' }, all: { type: 'boolean' } },
   run: ({ values }, io) =>
-    withServices(io, async (svc) => {
+    withInbound(io, async ({ svc, docs }) => {
       if (typeof values.staff !== 'string')
         throw new MadoguchiError('USAGE', 'documents needs --staff EMAIL');
       const staffId = await svc.store.staffIdByEmail(values.staff);
       if (!staffId) throw new MadoguchiError('NOT_FOUND', `no staff member ${values.staff}`);
-      const docs = (
-        await new DocumentStore(svc.ctx.redis, svc.config.connections.redisPrefix).forStaff(staffId)
-      ).filter((d) => values.all || d.status === 'new');
+      const queue = (await docs.forStaff(staffId)).filter((d) => values.all || d.status === 'new');
       return {
-        json: docs,
+        json: queue,
         human:
-          docs
+          queue
             .map(
               (d) =>
                 `${d.id}  ${d.status.padEnd(8)}  ${d.bookingId}  ${d.docKind}  ${d.pages ?? '-'}p  ${d.filename}`,
@@ -44,14 +39,14 @@ export const documentsGet: Command = {
   usage: 'madoguchi documents get ID --out PATH [--actor NAME]',
   options: { out: { type: 'string' }, actor: { type: 'string' } },
   run: ({ positionals, values }, io) =>
-    withServices(io, async (svc) => {
+    withInbound(io, async ({ docs, documents, store }) => {
       const id = needId(positionals, 'documents get');
       if (typeof values.out !== 'string') throw new MadoguchiError('USAGE', 'documents get needs --out PATH');
-      const d = await new DocumentStore(svc.ctx.redis, svc.config.connections.redisPrefix).get(id);
+      const d = await docs.get(id);
       if (!d) throw new MadoguchiError('NOT_FOUND', `no document ${id}`);
-      const data = await stores(svc.config).documents.get(d.sha256);
+      const data = await documents.get(d.sha256);
       writeFileSync(values.out, data, { mode: 0o600 });
-      await new InboundStore(svc.ctx.redis, svc.config.connections.redisPrefix).audit({
+      await store.audit({
         rule: 'P4',
         action: 'document-read',
         document: d.id,
@@ -73,14 +68,11 @@ export const documentsReviewed: Command = {
   usage: 'madoguchi documents reviewed ID [--actor NAME]',
   options: { actor: { type: 'string' } },
   run: ({ positionals, values }, io) =>
-    withServices(io, async (svc) => {
+    withInbound(io, async ({ docs, store }) => {
       const id = needId(positionals, 'documents reviewed');
-      const d = await new DocumentStore(svc.ctx.redis, svc.config.connections.redisPrefix).setStatus(
-        id,
-        'reviewed',
-      );
+      const d = await docs.setStatus(id, 'reviewed');
       if (!d) throw new MadoguchiError('NOT_FOUND', `no document ${id}`);
-      await new InboundStore(svc.ctx.redis, svc.config.connections.redisPrefix).audit({
+      await store.audit({
         rule: 'D1',
         action: 'document-reviewed',
         document: id,

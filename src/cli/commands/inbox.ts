@@ -1,21 +1,7 @@
 import { MadoguchiError } from '../../errors.js';
 import { inboxStatus, quarantineRelease, quarantineShow } from '../../inbound/admin.js';
-import type { InboundDeps } from '../../inbound/handle.js';
-import { inboundDeps } from '../../inbound/worker.js';
-import { createLogger } from '../../log.js';
-import { createContext } from '../../runtime/context.js';
-import type { Command, CommandIO } from '../command.js';
-
-async function withInbound<T>(io: CommandIO, fn: (deps: InboundDeps) => Promise<T>): Promise<T> {
-  const ctx = createContext(io.config(), { mode: 'command', log: createLogger('error') });
-  const deps = inboundDeps(ctx);
-  try {
-    return await fn(deps);
-  } finally {
-    await deps.svc.close();
-    await ctx.close();
-  }
-}
+import type { Command } from '../command.js';
+import { withInbound } from './with-services.js';
 
 const needHash = (p: string[], cmd: string) => {
   if (!p[0])
