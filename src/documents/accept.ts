@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { jst } from '../domain/time.js';
 import { documentParts } from '../inbound/intent.js';
-import { type InboundPart, type ParsedMail, parseMail } from '../inbound/parse.js';
+import { type InboundPart, type ParsedMail, parseLimits, parseMail } from '../inbound/parse.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { type Checked, checkParts } from './checks.js';
 import { documentKind, pdfText, seekerNumberIn } from './pdf-text.js';
@@ -18,10 +18,7 @@ export async function candidateParts(m: ParsedMail, cfg: Pick<Config, 'inbound'>
   const out: InboundPart[] = [];
   for (const p of documentParts(m)) {
     if (/^message\/rfc822/i.test(p.contentType) && !p.blob) {
-      const inner = await parseMail(p.content, {
-        maxBytes: cfg.inbound.maxMailBytes,
-        timeoutMs: cfg.inbound.parseTimeoutMs,
-      }).catch(() => undefined);
+      const inner = await parseMail(p.content, parseLimits(cfg)).catch(() => undefined);
       if (inner) out.push(...documentParts(inner).filter((q) => !/^message\/rfc822/i.test(q.contentType)));
       continue;
     }

@@ -1,8 +1,8 @@
 import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
-import type { InboundDeps } from '../inbound/deps.js';
+import { type InboundDeps, parseSpooled } from '../inbound/deps.js';
 import { send } from '../inbound/outgoing.js';
-import { type ParsedMail, parseMail, SPILL_ABOVE } from '../inbound/parse.js';
+import type { ParsedMail } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
@@ -27,14 +27,7 @@ export async function deliverDocuments(
     svc.store.getStaff(booking.staffId),
   ]);
   if (!seeker || !staff) return {};
-  const parsed =
-    parsedAlready ??
-    (await parseMail(
-      await deps.spool.get(plan.hash),
-      { maxBytes: cfg.inbound.maxMailBytes, timeoutMs: cfg.inbound.parseTimeoutMs },
-      plan.hash,
-      { store: deps.documents, above: SPILL_ABOVE },
-    ));
+  const parsed = parsedAlready ?? (await parseSpooled(deps, cfg, plan.hash));
   const a = await acceptDocuments(
     { config: cfg, blobs: deps.documents, docs: deps.docs },
     plan.hash,

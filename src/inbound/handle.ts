@@ -13,7 +13,7 @@ import { decide } from './decide.js';
 import type { InboundDeps } from './deps.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { send } from './outgoing.js';
-import { type ParsedMail, parseMail, SPILL_ABOVE } from './parse.js';
+import { type ParsedMail, parseLimits, parseMail } from './parse.js';
 import type { MailRef, Plan } from './store.js';
 
 const short = (hash: string) => hash.slice(0, 16);
@@ -93,15 +93,9 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
       decided = quarantine(raw.code);
     } else {
       // parseMail works on bytes in memory: whatever it throws is the mail's fault.
-      const parsed = await parseMail(
-        raw,
-        {
-          maxBytes: cfg.inbound.maxMailBytes,
-          timeoutMs: cfg.inbound.parseTimeoutMs,
-        },
-        ref.hash,
-        { store: deps.documents, above: SPILL_ABOVE },
-      ).catch((err: unknown) => err as Error);
+      const parsed = await parseMail(raw, parseLimits(cfg), ref.hash, deps.documents).catch(
+        (err: unknown) => err as Error,
+      );
       if (!(parsed instanceof Error)) parsedNow = parsed;
       decided =
         parsed instanceof Error

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AddressObject } from 'mailparser';
+import type { Config } from '../config/schema.js';
 import { MadoguchiError } from '../errors.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { decodeJis } from './charset.js';
@@ -43,12 +44,18 @@ export interface ParsedMail {
 }
 
 /** Parts larger than this are streamed into the document store while parsing, not held whole. */
-export const SPILL_ABOVE = 8 * 1024 * 1024;
+const SPILL_ABOVE = 8 * 1024 * 1024;
 
 export interface ParseLimits {
   maxBytes: number;
   timeoutMs: number;
 }
+
+/** The configured limits (inbound.maxMailBytes, inbound.parseTimeoutMs). */
+export const parseLimits = (config: Pick<Config, 'inbound'>): ParseLimits => ({
+  maxBytes: config.inbound.maxMailBytes,
+  timeoutMs: config.inbound.parseTimeoutMs,
+});
 
 /** RFC 5321 addr-spec as we compare it: trimmed, lower case (providers treat local parts so). */
 export const normaliseAddress = (a: string) => a.trim().toLowerCase();
@@ -71,7 +78,7 @@ export async function parseMail(
   raw: Buffer,
   limits: ParseLimits,
   knownHash?: string,
-  spill?: { store: BlobStore; above: number },
+  spillTo?: BlobStore,
 ): Promise<ParsedMail> {
   if (raw.length > limits.maxBytes)
     throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
@@ -105,7 +112,7 @@ export async function parseMail(
           maxHeadSize: 64 * 1024,
           maxChildNodes: 500,
         },
-        spill,
+        spillTo && { store: spillTo, above: SPILL_ABOVE },
       ),
       timeout,
     ]);
