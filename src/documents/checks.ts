@@ -70,8 +70,9 @@ export async function checkParts(
   let mailBytes = 0;
   for (const p of parts) {
     const content = p.content;
-    // A part spilled to the store while parsing: its hash is its name, and `content` is its head.
-    const sha256 = p.blob ?? createHash('sha256').update(content).digest('hex');
+    // The parser already hashed every part (a spilled one is named by its hash; its `content` is
+    // only its head); hash here only parts built elsewhere.
+    const sha256 = p.blob ?? (p.sha256 || createHash('sha256').update(content).digest('hex'));
     const size = p.blob ? p.size : content.length;
     const whole = async () => (p.blob && load ? load(p.blob) : content);
     const base = { originalName: p.filename, size, sha256, content, ...(p.blob ? { blob: p.blob } : {}) };

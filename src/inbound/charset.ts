@@ -99,11 +99,18 @@ export function decodeBytes(buf: Uint8Array, label = ''): string {
   }
 }
 
-/** Unlabelled bytes (raw 8-bit headers, unknown labels): UTF-8, else CP932, else Windows-1252. */
-export function guessBytes(buf: Uint8Array): string {
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/g;
+
+/**
+ * Unlabelled bytes (raw 8-bit headers and filenames, unknown labels): ISO-2022-JP escapes, else
+ * UTF-8, else CP932, else Windows-1252. `japaneseHint` false (the mail declares no Japanese
+ * charset): CP932 wins only when it reads as at least two Japanese characters, since a short
+ * Latin-1 word can also be valid CP932 ("ci\xEBle" must stay "ciële").
+ */
+export function guessBytes(buf: Uint8Array, japaneseHint = true): string {
   if (hasJisEscape(buf)) return decodeJis(buf);
   if (isValidUtf8(buf)) return Buffer.from(buf).toString('utf8');
   const sjis = decodeCp932(buf);
-  if (sjis.valid) return sjis.text;
+  if (sjis.valid && (japaneseHint || (sjis.text.match(JAPANESE)?.length ?? 0) >= 2)) return sjis.text;
   return iconv.decode(Buffer.from(buf), 'windows-1252');
 }

@@ -3,17 +3,10 @@ import type { AddressObject } from 'mailparser';
 import type { Config } from '../config/schema.js';
 import { MadoguchiError } from '../errors.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
-import { decodeJis } from './charset.js';
+import { decodeJis, guessBytes } from './charset.js';
 import { collectMail } from './collect.js';
 import { JapaneseIconv } from './iconv-bridge.js';
-import {
-  declaresJapanese,
-  decodeHeaderValue,
-  decodeUnlabelled,
-  has8bit,
-  raw8bitFilenames,
-  rawHeaders,
-} from './raw-headers.js';
+import { declaresJapanese, decodeHeaderValue, has8bit, raw8bitFilenames, rawHeaders } from './raw-headers.js';
 
 export interface InboundPart {
   filename: string;
@@ -144,7 +137,7 @@ export async function parseMail(
       // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).
       if ((filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename)) && rawNames().length) {
         const fixed = rawNames()
-          .map((b) => decodeUnlabelled(b, jp))
+          .map((b) => guessBytes(b, jp))
           .find((n) => n !== filename);
         if (fixed) {
           filename = fixed;

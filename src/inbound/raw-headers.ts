@@ -1,4 +1,4 @@
-import { decodeBytes, decodeCp932, guessBytes, isValidUtf8 } from './charset.js';
+import { decodeBytes, guessBytes } from './charset.js';
 
 // The header block as bytes. mailparser decodes raw 8-bit header bytes before we see them, so a
 // Shift_JIS subject or filename sent without encoded-words (older Japanese mailers, docomo) can only
@@ -24,19 +24,6 @@ export function rawHeaders(raw: Buffer): Array<[string, Buffer]> {
 }
 
 export const has8bit = (b: Uint8Array) => b.some((x) => x >= 0x80);
-const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/g;
-
-/**
- * Unlabelled 8-bit bytes. `japaneseHint`: the mail declares a Japanese charset somewhere. Without
- * it, CP932 wins only when it reads as at least two Japanese characters ('ci\xEBle' is one
- * spurious kanji in CP932 and "ciële" in Windows-1252).
- */
-export function decodeUnlabelled(b: Uint8Array, japaneseHint: boolean): string {
-  if (isValidUtf8(b)) return Buffer.from(b).toString('utf8');
-  const sjis = decodeCp932(b);
-  if (sjis.valid && (japaneseHint || (sjis.text.match(JAPANESE)?.length ?? 0) >= 2)) return sjis.text;
-  return guessBytes(b);
-}
 
 const WORD = /=\?([^?*\s]+)(?:\*[^?]*)?\?([BbQq])\?([^?\s]*)\?=/g;
 
@@ -67,7 +54,7 @@ export function decodeHeaderValue(raw: Buffer, japaneseHint = false): string {
     const between = s.slice(last, m.index);
     if (between.trim() !== '' || !pending) {
       flushWords();
-      out += decodeUnlabelled(Buffer.from(between, 'latin1'), japaneseHint);
+      out += guessBytes(Buffer.from(between, 'latin1'), japaneseHint);
     }
     const charset = m[1]!.toLowerCase();
     const bytes = wordBytes(m[2]!, m[3]!);
@@ -79,7 +66,7 @@ export function decodeHeaderValue(raw: Buffer, japaneseHint = false): string {
     last = m.index + m[0].length;
   }
   flushWords();
-  out += decodeUnlabelled(Buffer.from(s.slice(last), 'latin1'), japaneseHint);
+  out += guessBytes(Buffer.from(s.slice(last), 'latin1'), japaneseHint);
   return out;
 }
 

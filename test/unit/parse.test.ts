@@ -4,7 +4,7 @@ import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { automatedKind } from '../../src/inbound/automated.js';
-import { decodeBytes } from '../../src/inbound/charset.js';
+import { decodeBytes, guessBytes } from '../../src/inbound/charset.js';
 import { parseMail } from '../../src/inbound/parse.js';
 
 const jis = (s: string) =>
@@ -119,5 +119,15 @@ describe('automated mail is recognised (RFC 3834, DSN, lists, carriers)', () => 
   it('Auto-Submitted: no is a person', async () => {
     const m = await parse('From: a@example.jp\r\nAuto-Submitted: no\r\nSubject: キャンセル\r\n\r\nx\r\n');
     expect(automatedKind(m, 'X-Madoguchi-Loop')).toBeUndefined();
+  });
+});
+
+describe('unlabelled bytes', () => {
+  it('a short Latin-1 word stays Latin-1 unless the mail declares a Japanese charset', () => {
+    const sjisName = iconv.encode('履歴書', 'Shift_JIS');
+    expect(guessBytes(sjisName, false)).toBe('履歴書');
+    // 0x8A 0x41 is valid CP932 (one kanji) and also "ŠA" in Windows-1252.
+    expect(guessBytes(Buffer.from([0x8a, 0x41]), false)).toBe('ŠA');
+    expect(guessBytes(Buffer.from([0x8a, 0x41]), true)).not.toBe('ŠA');
   });
 });
