@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createEvent } from 'ics';
 import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
@@ -11,6 +10,7 @@ import { ZONE } from '../src/domain/time.js';
 import { inviteMail } from '../src/invites/messages.js';
 import { createContext } from '../src/runtime/context.js';
 import type { Bench } from './registry.js';
+import { benchVars } from './stack.js';
 
 const STAFF = 20;
 const INVITES = 300;
@@ -18,16 +18,9 @@ const INVITES = 300;
 /** Bookings/s through the full rule check + atomic Lua claim, beside raw HSETNX; invites rendered and sent/s beside raw ics + nodemailer. */
 export const bookingsBench: Bench = {
   name: `bookings and invitations (${STAFF} staff, private Redis, in-process SMTP sink)`,
-  async run({ redisUrl, sink }) {
-    const config = loadConfig({
-      env: {
-        REDIS_URL: redisUrl,
-        SMTP_URL: sink.url,
-        MADOGUCHI_REDIS_PREFIX: `benchb${Date.now()}`,
-        MADOGUCHI_LOG_LEVEL: 'error',
-        MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
-      },
-    });
+  async run(env) {
+    const { sink } = env;
+    const config = loadConfig({ env: benchVars(env) });
     const ctx = createContext(config);
     const svc = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
     for (let i = 0; i < STAFF; i++) {

@@ -11,8 +11,9 @@ import { slotsOn } from '../src/domain/calendar.js';
 import { ZONE } from '../src/domain/time.js';
 import { PROCESSES } from '../src/runtime/processes.js';
 import { japanesePdf } from '../test/helpers/pdf.js';
-import { sha, spawnService, startStack, TRUSTED, waitDone } from './inbound.js';
+import { spawnWorker } from '../test/helpers/processes.js';
 import type { Bench } from './registry.js';
+import { sha, startStack, TRUSTED, waitDone } from './stack.js';
 
 const N = 12;
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
@@ -78,7 +79,7 @@ export const documentsBench: Bench = {
     });
     await svc.close();
 
-    const worker = await spawnService(['inbound'], tp.env);
+    const worker = await spawnWorker('inbound', tp.env);
     tp.handles.push(await PROCESSES.watcher!(tp.ctx));
     const c = new ImapFlow({
       host: '127.0.0.1',

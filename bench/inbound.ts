@@ -1,19 +1,15 @@
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import { loadConfig } from '../src/config/load.js';
 import { DEV_PASSWORD } from '../src/devstack/dovecot.js';
-import { InboundStore } from '../src/inbound/store.js';
-import { createContext } from '../src/runtime/context.js';
-import { type Handle, PROCESSES } from '../src/runtime/processes.js';
-import type { Bench, BenchEnv } from './registry.js';
+import { PROCESSES } from '../src/runtime/processes.js';
+import { spawnWorker } from '../test/helpers/processes.js';
+import type { Bench } from './registry.js';
+import { sha, startStack, TRUSTED, waitDone } from './stack.js';
 
 const LATENCY_N = 40;
 const MIX_N = 40; // 70 % small, 25 % with a 200 KB PDF, 5 % of 5 MB
 
-export const TRUSTED = 'mx.bench.example';
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
 
 function benchMail(i: number, kind: 'small' | 'pdf' | 'big'): Buffer {
@@ -87,58 +83,8 @@ async function append(port: number, user: string, mails: Buffer[]): Promise<void
   await c.logout();
 }
 
-/** One process of the service as deployed (`node dist/workers/<name>.js`), resolved once started. */
-export async function spawnService(names: string[], env: Record<string, string>) {
-  const entry = new URL(`../dist/workers/${names[0]}.js`, import.meta.url).pathname;
-  const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => d.toString().includes('"process started"') && resolve());
-    child.once('exit', (code) => reject(new Error(`service exited (${code})`)));
-  });
-  return child;
-}
-
-export const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-
-export async function startStack(env: BenchEnv, user: string, processes: string[]) {
-  const dataDir = `${env.tmp}/data-${user}`;
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(`${dataDir}/office.json`, JSON.stringify({ inbound: { trustedAuthservId: TRUSTED } }));
-  const vars: Record<string, string> = {
-    REDIS_URL: env.redisUrl,
-    SMTP_URL: env.sink.url,
-    IMAP_URL: env.dovecot.url(user),
-    MADOGUCHI_REDIS_PREFIX: `benchi${Date.now()}`,
-    MADOGUCHI_DATA_DIR: dataDir,
-    MADOGUCHI_CONFIG: `${dataDir}/office.json`,
-    MADOGUCHI_LOG_LEVEL: 'error',
-    MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
-  };
-  const config = loadConfig({ env: vars });
-  const ctx = createContext(config);
-  const handles: Handle[] = [];
-  for (const p of processes) handles.push(await PROCESSES[p]!(ctx));
-  const store = new InboundStore(ctx.redis, config.connections.redisPrefix);
-  return {
-    env: vars,
-    ctx,
-    store,
-    handles,
-    async stop() {
-      for (const h of handles.reverse()) await h.close();
-      await ctx.close();
-    },
-  };
-}
-
-export async function waitDone(store: InboundStore, hashes: string[]): Promise<void> {
-  for (const h of hashes) while (!(await store.done(h))) await new Promise((r) => setTimeout(r, 2));
-}
 
 /**
  * End-to-end inbound: a mail appended to Dovecot until its decision is carried out (plan applied,
@@ -184,7 +130,7 @@ export const inboundBench: Bench = {
     // watcher started and the clock run until every decision is carried out.
     await append(env.dovecot.port, 'bench-tp', mails);
     const tp = await startStack(env, 'bench-tp', []);
-    const children = [await spawnService(['inbound'], tp.env), await spawnService(['outbox'], tp.env)];
+    const children = [await spawnWorker('inbound', tp.env), await spawnWorker('outbox', tp.env)];
     t0 = performance.now();
     tp.handles.push(await PROCESSES.watcher!(tp.ctx));
     await waitDone(tp.store, mails.map(sha));

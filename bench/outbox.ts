@@ -1,17 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../src/config/load.js';
 import { createOutboxQueue, enqueueMail } from '../src/outbox/queue.js';
 import { startOutbox } from '../src/outbox/worker.js';
 import { createContext } from '../src/runtime/context.js';
 import type { Bench } from './registry.js';
+import { benchVars } from './stack.js';
 
 const N = 300;
 
 /** Outbox (BullMQ + idempotency marker + SMTP) against raw nodemailer sends to the same sink. */
 export const outboxBench: Bench = {
   name: `outbox: ${N} small mails to the in-process SMTP sink`,
-  async run({ redisUrl, sink }) {
+  async run(env) {
+    const { sink } = env;
     const mail = (i: number) => ({
       from: 'consult@madoguchi.localhost',
       to: [`seeker${i}@example.jp`],
@@ -33,15 +35,7 @@ export const outboxBench: Bench = {
     const rawSecs = (performance.now() - t0) / 1000;
     raw.close();
 
-    const config = loadConfig({
-      env: {
-        REDIS_URL: redisUrl,
-        SMTP_URL: sink.url,
-        MADOGUCHI_REDIS_PREFIX: `bench${Date.now()}`,
-        MADOGUCHI_LOG_LEVEL: 'error',
-        MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
-      },
-    });
+    const config = loadConfig({ env: benchVars(env) });
     const ctx = createContext(config);
     const queue = createOutboxQueue(ctx);
     const before = sink.messages.length;

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
-const bin = path.resolve(__dirname, '../../bin/madoguchi.js');
+// import.meta.url, not __dirname: the bench imports these helpers too, outside vitest.
+const root = new URL('../../', import.meta.url).pathname;
+const bin = path.join(root, 'bin/madoguchi.js');
 
 /** `madoguchi run --only <names>` as a real child process, resolved once every process started. */
 export async function spawnService(names: string[], env: Record<string, string>): Promise<ChildProcess> {
@@ -9,16 +11,34 @@ export async function spawnService(names: string[], env: Record<string, string>)
     env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  await startedOnce(child, names.length);
+  return child;
+}
+
+/** Until the child has logged "process started" `count` times (it logs at info level). */
+function startedOnce(child: ChildProcess, count: number): Promise<void> {
   let started = 0;
   let log = '';
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     child.stderr?.on('data', (d: Buffer) => {
       log += d;
       started += d.toString().split('"process started"').length - 1;
-      if (started >= names.length) resolve();
+      if (started >= count) resolve();
     });
     child.once('exit', (code) => reject(new Error(`service exited (${code}) before start:\n${log}`)));
   });
+}
+
+/**
+ * One process as deployed (`node dist/workers/<name>.js`, as docker-compose.yml runs it): loads
+ * only that process's libraries, unlike the CLI. Resolved once it has started.
+ */
+export async function spawnWorker(name: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'dist/workers', `${name}.js`)], {
+    env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await startedOnce(child, 1);
   return child;
 }
 

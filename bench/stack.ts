@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../src/config/load.js';
+import { InboundStore } from '../src/inbound/store.js';
+import { createContext } from '../src/runtime/context.js';
+import { type Handle, PROCESSES } from '../src/runtime/processes.js';
+import type { BenchEnv } from './registry.js';
+
+/** The authserv-id the bench's "office MX" stamps and the bench config trusts. */
+export const TRUSTED = 'mx.bench.example';
+
+/**
+ * Environment for one bench on the private servers: its own key prefix, data dir and throwaway
+ * storage key, the bench MX trusted, mail for `user` of the bench Dovecot.
+ */
+export function benchVars(env: BenchEnv, user = 'bench-lat'): Record<string, string> {
+  const dataDir = `${env.tmp}/data-${user}-${Date.now()}`;
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(`${dataDir}/office.json`, JSON.stringify({ inbound: { trustedAuthservId: TRUSTED } }));
+  return {
+    REDIS_URL: env.redisUrl,
+    SMTP_URL: env.sink.url,
+    IMAP_URL: env.dovecot.url(user),
+    MADOGUCHI_REDIS_PREFIX: `bench${Date.now()}`,
+    MADOGUCHI_DATA_DIR: dataDir,
+    MADOGUCHI_CONFIG: `${dataDir}/office.json`,
+    MADOGUCHI_LOG_LEVEL: 'error',
+    MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
+  };
+}
+
+/** A context over benchVars with `processes` started in this process. */
+export async function startStack(env: BenchEnv, user: string, processes: string[] = []) {
+  const vars = benchVars(env, user);
+  const ctx = createContext(loadConfig({ env: vars }));
+  const handles: Handle[] = [];
+  for (const p of processes) handles.push(await PROCESSES[p]!(ctx));
+  return {
+    env: vars,
+    ctx,
+    store: new InboundStore(ctx.redis, ctx.config.connections.redisPrefix),
+    handles,
+    async stop() {
+      for (const h of handles.reverse()) await h.close();
+      await ctx.close();
+    },
+  };
+}
+
+export const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Until every mail (by hash) has its decision carried out. */
+export async function waitDone(store: InboundStore, hashes: string[]): Promise<void> {
+  for (const h of hashes) while (!(await store.done(h))) await new Promise((r) => setTimeout(r, 2));
+}
