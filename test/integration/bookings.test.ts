@@ -152,7 +152,7 @@ describe('bookings and invitations on real Redis and SMTP', () => {
     expect(await code(book(capped, seeker(8, { at: '2026-12-09T10:00' })))).toBe('USE_CAP_REACHED');
   });
 
-  it('REQUEST on book: iMIP right for every client (ical.js, lint, libical), Japanese intact, rules in DESCRIPTION', async () => {
+  it('REQUEST on book: iMIP right for every client (ical.js, lint, libical), Japanese intact; B1, B13, P1, P2, C1-C3 in DESCRIPTION', async () => {
     const r = await book(svc, seeker(9, { at: '2026-12-10T14:00' }));
     await notifyBooking(svc, r.booking.id);
     const [toSeeker] = await waitInvites('seeker9@example.jp', 1);

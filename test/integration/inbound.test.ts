@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWatcher } from '../../src/inbound/alerts.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
@@ -114,6 +115,21 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     expect((await s.svc.store.getBooking(booking.id))?.status).toBe('cancelled');
     const audit = await s.store.auditEntries();
     expect(audit.some((e) => e.action === 'record-partstat' && e.reason === 'ACCEPTED')).toBe(true);
+  });
+
+  it('B8: a booking or change request by mail is not acted on: one reply to phone, staff triage', async () => {
+    const { booking } = await seekerWithBooking(s.svc, 'b8@example.jp', slot(future, '11:00'));
+    const raw = mail({ from: 'b8@example.jp', subject: '日程の変更', text: '予約を来週に変更できますか。' });
+    await appendRaw('box1', 'INBOX', raw);
+    expect(await waitHandled('box1', idOf(raw))).toBe('Processed');
+    const reply = await s.sink.waitFor(
+      (m) => m.to.includes('b8@example.jp') && m.raw.includes('auto-replied'),
+    );
+    expect(reply.raw.toString('utf8')).toMatch(/^Subject: /m);
+    const text = (await simpleParser(reply.raw)).text ?? '';
+    expect(text).toContain(s.ctx.config.office.phone);
+    expect(await s.svc.store.getBooking(booking.id)).toMatchObject({ status: 'booked', sequence: 0 });
+    expect((await s.store.auditEntries()).at(-1)).toMatchObject({ rule: 'B8', action: 'staff-triage' });
   });
 
   it('B12: an out-of-scope request gets the referral reply (English when written in English)', async () => {

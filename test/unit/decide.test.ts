@@ -116,6 +116,12 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
       expect(p.reply).toBeUndefined();
     }
   });
+  it('B7: a sender who is not a registered seeker on file gets no automatic action and no reply', () => {
+    const p = decide(facts('2026-12-10T10:00', { seekerIds: [], upcoming: [] }));
+    expect(p).toMatchObject({ rule: 'C1', action: 'staff-triage', reason: 'sender not on file' });
+    expect(p.bookingId).toBeUndefined();
+  });
+
   it('automated mail is never acted on nor answered, whatever it says', () => {
     for (const automated of ['auto-reply', 'list', 'read-receipt'] as const) {
       expect(decide(facts('2026-12-10T10:00', { automated }))).toMatchObject({ action: 'ignore-automated' });
