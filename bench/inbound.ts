@@ -8,7 +8,7 @@ import type { Bench } from './registry.js';
 import { sha, startStack, TRUSTED, waitDone } from './stack.js';
 
 const LATENCY_N = 40;
-const MIX_N = 40; // 70 % small, 25 % with a 200 KB PDF, 5 % of 5 MB
+const MIX_N = Number(process.env.MIX_N ?? 40); // 70 % small, 25 % with a 200 KB PDF, 5 % of 5 MB
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
 
@@ -58,7 +58,7 @@ function benchMail(i: number, kind: 'small' | 'pdf' | 'big'): Buffer {
   );
 }
 
-function mix(n: number): Buffer[] {
+export function benchMix(n: number): Buffer[] {
   return Array.from({ length: n }, (_, i) =>
     benchMail(i, i % 20 === 19 ? 'big' : i % 4 === 3 ? 'pdf' : 'small'),
   );
@@ -111,7 +111,7 @@ export const inboundBench: Bench = {
     await lat.stop();
 
     // Baseline: the same mix, fetched with imapflow and parsed with mailparser, nothing else.
-    const mails = mix(MIX_N);
+    const mails = benchMix(MIX_N);
     const mb = mails.reduce((n, m) => n + m.length, 0) / 1024 / 1024;
     await append(env.dovecot.port, 'bench-raw', mails);
     const raw = client(env.dovecot.port, 'bench-raw');
@@ -133,7 +133,7 @@ export const inboundBench: Bench = {
     const children = [await spawnWorker('inbound', tp.env), await spawnWorker('outbox', tp.env)];
     t0 = performance.now();
     tp.handles.push(await PROCESSES.watcher!(tp.ctx));
-    await waitDone(tp.store, mails.map(sha));
+    await waitDone(tp.store, mails.map(sha), 5);
     const tpSecs = (performance.now() - t0) / 1000;
     for (const child of children) {
       child.kill('SIGTERM');

@@ -49,7 +49,12 @@ export async function startStack(env: BenchEnv, user: string, processes: string[
 
 export const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** Until every mail (by hash) has its decision carried out. */
-export async function waitDone(store: InboundStore, hashes: string[]): Promise<void> {
-  for (const h of hashes) while (!(await store.done(h))) await new Promise((r) => setTimeout(r, 2));
+/** Until every mail (by hash) has its decision carried out: one MGET per poll, whatever the count. */
+export async function waitDone(store: InboundStore, hashes: string[], everyMs = 2): Promise<void> {
+  let pending = hashes;
+  while (pending.length) {
+    const done = await store.redis.mget(pending.map((h) => store.k('done', h)));
+    pending = pending.filter((_, i) => !done[i]);
+    if (pending.length) await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { type ChainableCommander, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config/schema.js';
 
 /**
@@ -19,4 +19,12 @@ export function createRedis(
 /** Key under the configured prefix, e.g. key(cfg, 'booking', id) -> madoguchi:booking:<id>. */
 export function redisKey(config: Pick<Config, 'connections'>, ...parts: string[]): string {
   return [config.connections.redisPrefix, ...parts].join(':');
+}
+
+/** A pipeline's or transaction's replies in order, or its first error (ioredis resolves with both). */
+export async function exec(p: ChainableCommander): Promise<unknown[]> {
+  const res = (await p.exec()) ?? [];
+  const failed = res.find(([err]) => err);
+  if (failed) throw failed[0];
+  return res.map(([, v]) => v);
 }

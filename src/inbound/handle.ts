@@ -106,7 +106,7 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
   }
   await apply(deps, plan, parsedNow);
   parsedNow = undefined;
-  await store.auditOnce(ref.hash, 'audit', {
+  await store.markDone(ref, plan, {
     mail: short(ref.hash),
     rule: plan.rule,
     action: plan.action,
@@ -115,7 +115,6 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
     actor: 'inbound',
     ...(plan.bookingId ? { booking: plan.bookingId } : {}),
   });
-  await store.markDone(ref, plan);
   return plan;
 }
 

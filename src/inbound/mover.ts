@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { createImapClient } from '../adapters/imap.js';
+import { exec } from '../adapters/redis.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { InboundStore, Outcome } from './store.js';
@@ -36,6 +37,11 @@ export class Mover {
       this.connecting = undefined;
     });
     return this.connecting;
+  }
+
+  /** Log in ahead of the first move. */
+  async connect(): Promise<void> {
+    await this.connection();
   }
 
   target(outcome: Outcome): string {
@@ -85,43 +91,52 @@ export class Mover {
    * RECONCILE_EVERY sweeps) finds the mail again.
    */
   private async moveNow(items: Array<{ hash: string; outcome: Outcome }>, c: ImapFlow): Promise<void> {
-    const seen = new Map<string, string[]>();
-    for (const { hash } of items) seen.set(hash, await this.store.redis.smembers(this.store.k('uids', hash)));
-    if (![...seen.values()].some((s) => s.length)) return;
+    const { redis } = this.store;
+    const uidsKey = (hash: string) => this.store.k('uids', hash);
+    // One pipeline per step, not a round trip per mail and UID: this runs for every mail.
+    const members = await exec(redis.pipeline(items.map(({ hash }) => ['smembers', uidsKey(hash)])));
+    const seen = items.map((item, i) => ({ ...item, uids: members[i] as string[] }));
+    if (!seen.some((s) => s.uids.length)) return;
     const lock = await c.getMailboxLock(this.config.inbound.mailbox);
-    const claimed: Array<[string, string]> = [];
+    let claimed: Array<{ hash: string; outcome: Outcome; uid: string }> = [];
     try {
       // Dovecot acts only on messages this session has been told about: a UID that arrived after
       // our last command is silently skipped by UID MOVE, so NOOP first. A changed UIDVALIDITY is
       // never reported to an open session: a UID recorded under another one means re-SELECT.
       await c.noop();
       let validity = String(c.mailbox && c.mailbox.uidValidity);
-      if ([...seen.values()].flat().some((s) => !s.startsWith(`${validity}:`))) {
+      if (seen.some((s) => s.uids.some((u) => !u.startsWith(`${validity}:`)))) {
         await c.mailboxOpen(this.config.inbound.mailbox);
         validity = String(c.mailbox && c.mailbox.uidValidity);
       }
+      // The claim outlives the set entry: a reconcile sweep may record this UID again while we
+      // move it, and must not move it a second time. UIDs of an older UIDVALIDITY are gone; the
+      // watcher re-finds such mail by its hash.
+      const all = seen.flatMap(({ hash, outcome, uids }) => uids.map((uid) => ({ hash, outcome, uid })));
+      const current = all.filter((u) => u.uid.startsWith(`${validity}:`));
+      const results = await exec(
+        redis.pipeline([
+          ...all.map(({ hash, uid }) => ['srem', uidsKey(hash), uid]),
+          ...current.map(({ uid }) => ['set', this.store.k('moving', uid), '1', 'EX', String(CLAIM_S), 'NX']),
+        ]),
+      );
+      claimed = current.filter((_, i) => results[all.length + i] === 'OK');
       const byTarget = new Map<string, string[]>();
-      for (const { hash, outcome } of items) {
-        for (const s of seen.get(hash) ?? []) {
-          await this.store.redis.srem(this.store.k('uids', hash), s);
-          // UIDs of an older UIDVALIDITY are gone; the watcher re-finds such mail by its hash.
-          if (!s.startsWith(`${validity}:`)) continue;
-          // The claim outlives the set entry: a reconcile sweep may record this UID again while
-          // we move it, and must not move it a second time.
-          const claim = await this.store.redis.set(this.store.k('moving', s), '1', 'EX', CLAIM_S, 'NX');
-          if (claim !== 'OK') continue;
-          claimed.push([hash, s]);
-          const t = this.target(outcome);
-          byTarget.set(t, [...(byTarget.get(t) ?? []), s.slice(validity.length + 1)]);
-        }
+      for (const { outcome, uid } of claimed) {
+        const t = this.target(outcome);
+        byTarget.set(t, [...(byTarget.get(t) ?? []), uid.slice(validity.length + 1)]);
       }
       // A UID already moved (a retry) is simply not found: MOVE of a missing UID is a no-op.
       for (const [target, uids] of byTarget) await c.messageMove(uids.join(','), target, { uid: true });
     } catch (err) {
-      for (const [hash, s] of claimed) {
-        await this.store.redis.del(this.store.k('moving', s));
-        await this.store.redis.sadd(this.store.k('uids', hash), s);
-      }
+      await exec(
+        redis.pipeline(
+          claimed.flatMap(({ hash, uid }) => [
+            ['del', this.store.k('moving', uid)],
+            ['sadd', uidsKey(hash), uid],
+          ]),
+        ),
+      );
       throw err;
     } finally {
       lock.release();

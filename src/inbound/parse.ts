@@ -109,14 +109,19 @@ export async function parseMail(
       ),
       timeout,
     ]);
-    const jp = declaresJapanese(input);
-    const head = rawHeaders(input.subarray(0, 256 * 1024)); // header blocks are capped at 64 KB
+    // A hint for unlabelled bytes, needed only for a repair: not worked out for every mail.
+    let japanese: boolean | undefined;
+    const jp = () => {
+      japanese ??= declaresJapanese(input);
+      return japanese;
+    };
+    const head = rawHeaders(input);
 
     // Subject: ours when the raw bytes were 8-bit or mailparser produced U+FFFD.
     let subject = m.subject ?? '';
     const rawSubject = head.find(([k]) => k === 'subject')?.[1];
     if (rawSubject && (has8bit(rawSubject) || subject.includes('\uFFFD') || subject.includes('\x1b'))) {
-      subject = decodeHeaderValue(rawSubject, jp);
+      subject = decodeHeaderValue(rawSubject, jp());
       repairs.push('subject-recovered-from-raw-bytes');
     }
 
@@ -137,7 +142,7 @@ export async function parseMail(
       // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).
       if ((filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename)) && rawNames().length) {
         const fixed = rawNames()
-          .map((b) => guessBytes(b, jp))
+          .map((b) => guessBytes(b, jp()))
           .find((n) => n !== filename);
         if (fixed) {
           filename = fixed;

@@ -4,11 +4,17 @@ import { decodeBytes, guessBytes } from './charset.js';
 // Shift_JIS subject or filename sent without encoded-words (older Japanese mailers, docomo) can only
 // be recovered from here.
 
-/** The top-level header block (CRLF, LF or CR-only line ends), unfolded, as [name, raw bytes]. */
+/** Header blocks are capped at 64 KB by the parser; no header block is searched beyond this. */
+const HEAD_LIMIT = 256 * 1024;
+
+/**
+ * The top-level header block (CRLF, LF or CR-only line ends), unfolded, as [name, raw bytes].
+ * Only the block itself becomes a string: a 5 MB mail is not converted to find its end.
+ */
 export function rawHeaders(raw: Buffer): Array<[string, Buffer]> {
-  const s = raw.toString('latin1');
-  const m = /\r\n\r\n|\n\n|\r\r/.exec(s);
-  const head = m ? s.slice(0, m.index) : s;
+  const region = raw.subarray(0, HEAD_LIMIT);
+  const ends = ['\r\n\r\n', '\n\n', '\r\r'].map((sep) => region.indexOf(sep)).filter((i) => i >= 0);
+  const head = region.subarray(0, ends.length ? Math.min(...ends) : region.length).toString('latin1');
   const out: Array<[string, Buffer]> = [];
   for (const line of head.split(/\r\n|\n|\r/)) {
     if (/^[ \t]/.test(line) && out.length) {
@@ -84,6 +90,6 @@ export function raw8bitFilenames(raw: Buffer): Buffer[] {
 /** Does the mail declare a Japanese charset anywhere (a hint for unlabelled bytes)? */
 export function declaresJapanese(raw: Buffer): boolean {
   return /charset\s*=\s*"?(?:iso-2022-jp|shift[_-]?jis|sjis|x-sjis|cp932|windows-31j|euc-jp)/i.test(
-    raw.subarray(0, 256 * 1024).toString('latin1'),
+    raw.subarray(0, HEAD_LIMIT).toString('latin1'),
   );
 }

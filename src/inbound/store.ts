@@ -1,4 +1,10 @@
 import type { Redis } from 'ioredis';
+import { exec } from '../adapters/redis.js';
+
+const AUDIT_ONCE = `if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+end`;
 
 /** How long per-mail state lives: longer than any booking (a year ahead) and its retries. */
 const TTL_S = 400 * 86400;
@@ -106,23 +112,22 @@ export class InboundStore {
    * retry after a crash neither repeats the entry nor loses it between the "done" mark and XADD.
    */
   async auditOnce(id: string, step: string, entry: Record<string, string>): Promise<void> {
-    await this.redis.eval(
-      `if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
-         redis.call('EXPIRE', KEYS[1], ARGV[2])
-         redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
-       end`,
-      2,
-      this.k('step', id),
-      this.k('audit'),
-      step,
-      String(TTL_S),
-      ...Object.entries(entry).flat(),
-    );
+    await this.redis.eval(AUDIT_ONCE, 2, ...this.auditOnceArgs(id, step, entry));
+  }
+  private auditOnceArgs(id: string, step: string, entry: Record<string, string>): string[] {
+    return [this.k('step', id), this.k('audit'), step, String(TTL_S), ...Object.entries(entry).flat()];
   }
 
-  async markDone(ref: MailRef, plan: Plan): Promise<void> {
+  /**
+   * The end of a mail's handling, in one transaction (one round trip): its audit entry (once),
+   * the done marker, and its place in the quarantine or triage list.
+   */
+  async markDone(ref: MailRef, plan: Plan, audit: Record<string, string>): Promise<void> {
     const at = Date.now();
-    const m = this.redis.multi().set(this.k('done', ref.hash), plan.outcome, 'EX', TTL_S);
+    const m = this.redis
+      .multi()
+      .eval(AUDIT_ONCE, 2, ...this.auditOnceArgs(ref.hash, 'audit', audit))
+      .set(this.k('done', ref.hash), plan.outcome, 'EX', TTL_S);
     if (plan.outcome === 'quarantine') {
       m.zadd(this.k('quarantine'), at, ref.hash).hset(this.k('q', ref.hash), {
         reason: plan.reason,
@@ -133,7 +138,7 @@ export class InboundStore {
       });
     }
     if (plan.triage) m.zadd(this.k('triage'), at, ref.hash);
-    await m.exec();
+    await exec(m);
   }
   async done(hash: string): Promise<Outcome | undefined> {
     return ((await this.redis.get(this.k('done', hash))) as Outcome | null) ?? undefined;

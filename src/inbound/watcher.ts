@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { createImapClient } from '../adapters/imap.js';
+import { exec } from '../adapters/redis.js';
 import { MadoguchiError } from '../errors.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
@@ -121,8 +122,10 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
             run.map((r) => (sources.has(r.uid) ? spool.putBuffer(sources.get(r.uid)!) : undefined)),
           );
           await before;
-          for (const [k, r] of run.entries())
-            if (hashes[k]) await register(validity, r, hashes[k], sources.get(r.uid)!.length, moves);
+          const spooled = run.flatMap((m, k) =>
+            hashes[k] ? [{ m, hash: hashes[k], size: sources.get(m.uid)!.length }] : [],
+          );
+          await register(validity, spooled, moves);
           await advance(run[run.length - 1]!.uid);
         })();
         previous.catch(() => undefined); // awaited below; this only silences the early warning
@@ -159,22 +162,14 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       // Never downloaded: quarantined by its server identity.
       const hash = `oversize-${validity}-${m.uid}`;
       const ref = refOf(hash, validity, m, m.size ?? 0);
-      const plan = await store.savePlan({
-        hash,
+      const decided = {
         rule: 'size',
         action: 'quarantine',
         outcome: 'quarantine',
         reason: 'MAIL_TOO_LARGE',
-      });
-      await store.markDone(ref, plan);
-      await store.audit({
-        mail: hash,
-        rule: 'size',
-        action: 'quarantine',
-        outcome: 'quarantine',
-        reason: 'MAIL_TOO_LARGE',
-        actor: 'watcher',
-      });
+      } as const;
+      const plan = await store.savePlan({ hash, ...decided });
+      await store.markDone(ref, plan, { mail: hash, ...decided, actor: 'watcher' });
       await c.messageMove(String(m.uid), mover.target('quarantine'), { uid: true });
       return;
     }
@@ -182,22 +177,37 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     const dl = await c.download(String(m.uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
     if (!dl.content) return; // expunged meanwhile: nothing to take
     const { hash, size } = await spool.put(dl.content, ctx.config.inbound.maxMailBytes);
-    await register(validity, m, hash, size, moves);
+    await register(validity, [{ m, hash, size }], moves);
   };
 
-  /** A spooled mail: record the UID it is under, then queue it (or move it, if already done). */
+  /**
+   * Spooled mail: record the UID each is under, then queue it (or move it, if already done). One
+   * pipeline and one bulk add per run: three round trips per mail made registering the slow step.
+   */
   const register = async (
     validity: string,
-    m: FetchMessageObject,
-    hash: string,
-    size: number,
+    spooled: Array<{ m: FetchMessageObject; hash: string; size: number }>,
     moves: Array<[string, Outcome]>,
   ) => {
-    log.debug('new mail', { uid: m.uid, size });
-    await store.redis.sadd(store.k('uids', hash), `${validity}:${m.uid}`);
-    const done = await store.done(hash);
-    if (done) return void moves.push([hash, done]); // a duplicate, or finished but not yet moved
-    await queue.add('mail', refOf(hash, validity, m, size), { jobId: inboundJobId(hash) });
+    if (!spooled.length) return;
+    const p = store.redis.pipeline();
+    for (const { m, hash } of spooled)
+      p.sadd(store.k('uids', hash), `${validity}:${m.uid}`).get(store.k('done', hash));
+    const res = await exec(p);
+    const jobs = [];
+    for (const [i, { m, hash, size }] of spooled.entries()) {
+      log.debug('new mail', { uid: m.uid, size });
+      const done = res[2 * i + 1] as Outcome | null;
+      if (done)
+        moves.push([hash, done]); // a duplicate, or finished but not yet moved
+      else
+        jobs.push({
+          name: 'mail',
+          data: refOf(hash, validity, m, size),
+          opts: { jobId: inboundJobId(hash) },
+        });
+    }
+    if (jobs.length) await queue.addBulk(jobs);
   };
 
   const session = async () => {

@@ -1,10 +1,12 @@
 import { Worker } from 'bullmq';
+import { jst } from '../domain/time.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
 import { type InboundDeps, inboundDeps } from './deps.js';
 import { handleMail, opsAlert } from './handle.js';
 import { Mover } from './mover.js';
+import { parseLimits, parseMail } from './parse.js';
 import { INBOUND_QUEUE } from './queue.js';
 import type { MailRef } from './store.js';
 
@@ -16,8 +18,7 @@ async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<vo
     outcome: 'quarantine' as const,
     reason: 'HANDLING_FAILED',
   };
-  await deps.store.markDone(ref, plan);
-  await deps.store.audit({ mail: ref.hash.slice(0, 16), ...plan, actor: 'inbound' });
+  await deps.store.markDone(ref, plan, { mail: ref.hash.slice(0, 16), ...plan, actor: 'inbound' });
   await opsAlert(
     deps,
     `failed-${ref.hash}`,
@@ -27,11 +28,27 @@ async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<vo
   await mover.move(ref.hash, 'quarantine');
 }
 
+/**
+ * First use costs ~100 ms (mailparser's lazy parts, iconv tables, luxon's ICU data, the IMAP
+ * login): paid at start, not by the first mail. A failure here is not fatal (IMAP may be down;
+ * the mover connects again when it has work).
+ */
+async function warmUp(ctx: Context, mover: Mover): Promise<void> {
+  jst(new Date().toISOString());
+  const sample = Buffer.from(
+    'From: a@example.jp\r\nSubject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n' +
+      'Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\ng2WDWINn\r\n',
+  );
+  await parseMail(sample, parseLimits(ctx.config));
+  await mover.connect().catch((err: unknown) => ctx.log.warn('mover could not connect yet', { err }));
+}
+
 /** The inbound worker process: decides and acts on each spooled mail, then moves it on the server. */
 export async function startInbound(ctx: Context): Promise<Handle> {
   const deps = inboundDeps(ctx);
   const log = ctx.log.child({ proc: 'inbound' });
   const mover = new Mover(ctx.config, deps.store, log);
+  await warmUp(ctx, mover);
   const worker = new Worker<MailRef>(
     INBOUND_QUEUE,
     async (job) => {

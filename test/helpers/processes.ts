@@ -31,13 +31,21 @@ function startedOnce(child: ChildProcess, count: number): Promise<void> {
 
 /**
  * One process as deployed (`node dist/workers/<name>.js`, as docker-compose.yml runs it): loads
- * only that process's libraries, unlike the CLI. Resolved once it has started.
+ * only that process's libraries, unlike the CLI. Resolved once it has started. With PROF_DIR set,
+ * it writes a V8 CPU profile there when it exits (how the inbound bench was profiled).
  */
 export async function spawnWorker(name: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'dist/workers', `${name}.js`)], {
-    env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []),
+      path.join(root, 'dist/workers', `${name}.js`),
+    ],
+    {
+      env: { ...process.env, ...env, MADOGUCHI_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   await startedOnce(child, 1);
   return child;
 }
