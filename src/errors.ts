@@ -45,6 +45,10 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     description: 'Parsing the mail took longer than inbound.parseTimeoutMs; quarantined.',
   },
+  MAIL_PARSE_MEMORY: {
+    permanent: true,
+    description: 'Parsing the mail needed more than inbound.parseHeapMb of memory; quarantined.',
+  },
   MAIL_UNPARSEABLE: { permanent: true, description: 'The mail could not be parsed at all; quarantined.' },
   SPOOL_MISSING: {
     permanent: true,

@@ -79,6 +79,10 @@ export const configSchema = z.strictObject({
     leaseSeconds: z.number().int().min(2).max(600),
     maxMailBytes: z.number().int().min(1024),
     parseTimeoutMs: z.number().int().min(100),
+    // Parsing runs in this many worker threads, each killed at parseTimeoutMs or parseHeapMb
+    // (0 = on the main thread, where a runaway parse can only be stopped waiting for).
+    parseThreads: z.number().int().min(0).max(32),
+    parseHeapMb: z.number().int().min(64),
     repliesPerAddressPerDay: z.number().int().min(0).max(100),
     alertsPerHour: z.number().int().min(0).max(1000),
     watcherDownAlertSeconds: z.number().int().min(10),

@@ -1,6 +1,6 @@
 import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
-import { type InboundDeps, parseSpooled } from '../inbound/deps.js';
+import type { InboundDeps } from '../inbound/deps.js';
 import { send } from '../inbound/outgoing.js';
 import type { ParsedMail } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
@@ -27,7 +27,7 @@ export async function deliverDocuments(
     svc.store.getStaff(booking.staffId),
   ]);
   if (!seeker || !staff) return {};
-  const parsed = parsedAlready ?? (await parseSpooled(deps, cfg, plan.hash));
+  const parsed = parsedAlready ?? (await deps.parse(plan.hash));
   const a = await acceptDocuments(
     { config: cfg, blobs: deps.documents, docs: deps.docs },
     plan.hash,

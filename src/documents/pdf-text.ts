@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import { CONFIG_DIR } from '../config/load.js';
+import { ThreadFailed, ThreadPool } from '../runtime/thread-pool.js';
 
 export type PdfText =
   | { ok: true; text: string; pages: number }
@@ -18,93 +19,36 @@ interface Opts {
   maxPages?: number;
 }
 
-/**
- * One long-lived worker thread (loading pdf.js costs about a second), one PDF at a time, each
- * bounded: a heap limit on the worker, and a timeout after which the worker is terminated and a
- * fresh one serves the next request.
- */
-class PdfWorker {
-  private worker: Worker | undefined;
-  private heapMb = 0;
-  private chain: Promise<unknown> = Promise.resolve();
-  private seq = 0;
+// One long-lived thread per heap limit (loading pdf.js costs about a second), one PDF at a time.
+const pools = new Map<number, ThreadPool<PdfText>>();
 
-  private spawn(heapMb: number): Worker {
-    if (this.worker && this.heapMb === heapMb) return this.worker;
-    void this.worker?.terminate();
-    this.heapMb = heapMb;
-    this.worker = new Worker(WORKER, {
+/**
+ * The text of a PDF, off the main thread, bounded in time and memory (the thread is terminated and
+ * a fresh one serves the next PDF). Encrypted and broken PDFs are results, not errors: staff are
+ * told, the pipeline goes on.
+ */
+export async function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
+  const heapMb = opts.maxHeapMb ?? 256;
+  let pool = pools.get(heapMb);
+  if (!pool) {
+    pool = new ThreadPool<PdfText>({
+      file: pathToFileURL(WORKER),
+      size: 1,
+      maxHeapMb: heapMb,
       workerData: {
         cMapUrl: `${path.join(PDFJS, 'cmaps')}/`,
         standardFontDataUrl: `${path.join(PDFJS, 'standard_fonts')}/`,
       },
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
-      stdout: true,
-      stderr: true,
     });
-    this.worker.unref(); // never keeps a process alive
-    return this.worker;
+    pools.set(heapMb, pool);
   }
-
-  run(data: Buffer, opts: Opts): Promise<PdfText> {
-    const next = this.chain.then(() => this.once(data, opts));
-    this.chain = next.catch(() => undefined);
-    return next;
+  try {
+    return await pool.run({ data, maxPages: opts.maxPages ?? 50 }, opts.timeoutMs ?? 20_000);
+  } catch (err) {
+    if (!(err instanceof ThreadFailed)) throw err;
+    const kind = err.kind === 'timeout' ? 'timeout' : err.kind === 'memory' ? 'too-much-memory' : 'broken';
+    return { ok: false, kind, message: `PDF text extraction failed: ${err.message}` };
   }
-
-  private once(data: Buffer, opts: Opts): Promise<PdfText> {
-    const w = this.spawn(opts.maxHeapMb ?? 256);
-    const id = ++this.seq;
-    return new Promise((resolve) => {
-      let settled = false;
-      const done = (r: PdfText, kill = false) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        w.off('message', onMessage);
-        w.off('error', onError);
-        w.off('exit', onExit);
-        if (kill || (r.ok === false && r.kind !== 'encrypted' && r.kind !== 'broken')) {
-          void w.terminate();
-          if (this.worker === w) this.worker = undefined;
-        }
-        resolve(r);
-      };
-      const onMessage = (m: PdfText & { id: number }) => {
-        if (m.id !== id) return;
-        const { id: _id, ...r } = m;
-        done(r as PdfText);
-      };
-      const onError = (err: Error) =>
-        done(
-          {
-            ok: false,
-            kind: /memory/i.test(String(err)) ? 'too-much-memory' : 'broken',
-            message: String(err).slice(0, 200),
-          },
-          true,
-        );
-      const onExit = () => done({ ok: false, kind: 'too-much-memory', message: 'PDF worker exited' }, true);
-      const timer = setTimeout(
-        () => done({ ok: false, kind: 'timeout', message: 'PDF text extraction timed out' }, true),
-        opts.timeoutMs ?? 20_000,
-      );
-      w.on('message', onMessage);
-      w.on('error', onError);
-      w.on('exit', onExit);
-      w.postMessage({ id, data, maxPages: opts.maxPages ?? 50 });
-    });
-  }
-}
-
-const pool = new PdfWorker();
-
-/**
- * The text of a PDF, off the main thread, bounded in time and memory. Encrypted and broken PDFs
- * are results, not errors: staff are told, the pipeline goes on.
- */
-export function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
-  return pool.run(data, opts);
 }
 
 /** What a document is, from its text (the words Japanese application documents carry). */

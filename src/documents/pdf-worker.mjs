@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PDFParse } from 'pdf-parse';
 
 const { cMapUrl, standardFontDataUrl } = workerData;
+parentPort.postMessage({ ready: true }); // the pool's protocol (src/runtime/thread-pool.ts)
 parentPort.on('message', async ({ id, data, maxPages }) => {
   let parser;
   try {

@@ -27,6 +27,8 @@ export async function purgeDocuments(deps: InboundDeps, now = Date.now()): Promi
   for (const { hash, mtimeMs } of await deps.documents.list()) {
     if (now - mtimeMs > 86_400_000 && !(await docs.referenced(hash))) await deps.documents.delete(hash);
   }
+  // A write cut short (a crash, a parse thread killed at its time limit) leaves a temp file.
+  for (const store of [deps.spool, deps.documents]) await store.removeStaleTemp(now, 86_400_000);
   return n;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createImapClient } from '../adapters/imap.js';
 import { MadoguchiError } from '../errors.js';
-import { type InboundDeps, parseSpooled } from './deps.js';
+import type { InboundDeps } from './deps.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
 
 // What staff and operators see of the inbound side: the CLI now, the web console later.
@@ -54,7 +54,7 @@ export async function quarantineShow(deps: InboundDeps, prefix: string) {
   let summary: { from?: string; subject?: string; attachments?: string[] } = {};
   if (!hash.startsWith('oversize-')) {
     try {
-      const m = await parseSpooled(deps, deps.svc.ctx.config, hash, false);
+      const m = await deps.parse(hash, false);
       summary = { from: m.from, subject: m.subject, attachments: m.attachments.map((a) => a.filename) };
     } catch (err) {
       summary = { subject: `(not readable: ${(err as Error).message})` };

@@ -1,10 +1,9 @@
 import { type BookingServices, bookingServices } from '../bookings/deps.js';
 import type { Clock } from '../bookings/service.js';
-import type { Config } from '../config/schema.js';
 import { DocumentStore } from '../documents/store.js';
 import type { Context } from '../runtime/context.js';
 import { type BlobStore, stores } from '../storage/encrypted-store.js';
-import { type ParsedMail, parseLimits, parseMail } from './parse.js';
+import { type MailParser, parseHere, parseLimits } from './parse.js';
 import { InboundStore } from './store.js';
 
 /** Where inbound state lives: Redis records, the encrypted spool and document files, document records. */
@@ -15,9 +14,10 @@ export interface InboundStores {
   docs: DocumentStore;
 }
 
-/** What deciding and acting on mail needs: the stores and the booking services (which own queues). */
+/** What deciding and acting on mail needs: the stores, a parser and the booking services (which own queues). */
 export interface InboundDeps extends InboundStores {
   svc: BookingServices;
+  parse: MailParser;
 }
 
 /** The stores alone: the watcher and the SMTP ingress only spool and queue, they open no booking queues. */
@@ -30,24 +30,12 @@ export function inboundStores(ctx: Context): InboundStores {
   };
 }
 
-export function inboundDeps(ctx: Context, clock?: Clock): InboundDeps {
-  return { ...inboundStores(ctx), svc: bookingServices(ctx, clock) };
-}
-
-/**
- * A spooled mail, parsed with the configured limits. Large parts go straight to the document
- * store (`spill`), except where nothing may be written (a staff member only looking at it).
- */
-export async function parseSpooled(
-  stores: InboundStores,
-  config: Pick<Config, 'inbound'>,
-  hash: string,
-  spill = true,
-): Promise<ParsedMail> {
-  return parseMail(
-    await stores.spool.get(hash),
-    parseLimits(config),
-    hash,
-    spill ? stores.documents : undefined,
-  );
+/** `parse` defaults to this thread (CLI commands); the inbound worker passes its parse threads. */
+export function inboundDeps(ctx: Context, opts: { clock?: Clock; parse?: MailParser } = {}): InboundDeps {
+  const s = inboundStores(ctx);
+  return {
+    ...s,
+    svc: bookingServices(ctx, opts.clock),
+    parse: opts.parse ?? parseHere(s, parseLimits(ctx.config)),
+  };
 }

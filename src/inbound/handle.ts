@@ -13,13 +13,13 @@ import { decide } from './decide.js';
 import type { InboundDeps } from './deps.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { send } from './outgoing.js';
-import { type ParsedMail, parseLimits, parseMail } from './parse.js';
+import type { ParsedMail } from './parse.js';
 import type { MailRef, Plan } from './store.js';
 
 const short = (hash: string) => hash.slice(0, 16);
 const addrHash = (a: string) => createHash('sha256').update(a).digest('hex').slice(0, 16);
 
-async function facts(deps: InboundDeps, m: ParsedMail, raw: Buffer, receivedAt: DateTime): Promise<Plan> {
+async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Promise<Plan> {
   const { svc } = deps;
   const cfg = svc.ctx.config;
   const automated = automatedKind(m, cfg.mail.loopHeader);
@@ -45,7 +45,7 @@ async function facts(deps: InboundDeps, m: ParsedMail, raw: Buffer, receivedAt: 
     english: isEnglish(m),
   });
   if (plan.action === 'record-bounce') {
-    const b = bounceDetails(m, raw, cfg.mail.messageIdDomain);
+    const b = bounceDetails(m, await deps.spool.get(m.hash), cfg.mail.messageIdDomain);
     await recordBounce(deps, b.ourMessageIds, b.recipients);
   }
   return {
@@ -72,8 +72,7 @@ async function recordBounce(deps: InboundDeps, ids: string[], recipients: string
  * idempotently, record it, mark it done. Safe to run again at any point after a crash.
  */
 export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan> {
-  const { store, svc } = deps;
-  const cfg = svc.ctx.config;
+  const { store } = deps;
   let plan = await store.getPlan(ref.hash);
   // Kept for the effects (documents) so a large mail is parsed once, not twice; a retry re-parses.
   let parsedNow: ParsedMail | undefined;
@@ -86,23 +85,12 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
       outcome: 'quarantine',
       reason,
     });
-    let decided: Plan;
-    const raw = await deps.spool.get(ref.hash).catch((err: unknown) => err as Error);
-    if (raw instanceof Error) {
-      if (!(raw instanceof MadoguchiError)) throw raw; // the disk, not the mail: retry
-      decided = quarantine(raw.code);
-    } else {
-      // parseMail works on bytes in memory: whatever it throws is the mail's fault.
-      const parsed = await parseMail(raw, parseLimits(cfg), ref.hash, deps.documents).catch(
-        (err: unknown) => err as Error,
-      );
-      if (!(parsed instanceof Error)) parsedNow = parsed;
-      decided =
-        parsed instanceof Error
-          ? quarantine(parsed instanceof MadoguchiError ? parsed.code : 'MAIL_UNPARSEABLE')
-          : await facts(deps, parsed, raw, receivedAt);
-    }
-    plan = await store.savePlan(decided);
+    const parsed = await deps.parse(ref.hash).catch((err: unknown) => err as Error);
+    if (parsed instanceof Error && !(parsed instanceof MadoguchiError)) throw parsed; // not the mail: retry
+    if (!(parsed instanceof Error)) parsedNow = parsed;
+    plan = await store.savePlan(
+      parsed instanceof Error ? quarantine(parsed.code) : await facts(deps, parsed, receivedAt),
+    );
   }
   await apply(deps, plan, parsedNow);
   parsedNow = undefined;

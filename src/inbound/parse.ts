@@ -41,7 +41,8 @@ const SPILL_ABOVE = 8 * 1024 * 1024;
 
 export interface ParseLimits {
   maxBytes: number;
-  timeoutMs: number;
+  /** A ceiling on waiting (see parseMail); absent in a parse thread, which is killed instead. */
+  timeoutMs?: number;
 }
 
 /** The configured limits (inbound.maxMailBytes, inbound.parseTimeoutMs). */
@@ -64,8 +65,9 @@ const ids = (v: string | string[] | undefined) =>
 
 /**
  * Parse one raw mail, bounded: larger than maxBytes or slower than timeoutMs is a
- * MadoguchiError (the caller quarantines). mailparser streams, but an event-loop-bound parse cannot
- * be interrupted, so the time limit is a ceiling on waiting, not a kill.
+ * MadoguchiError (the caller quarantines). A parse on this thread cannot be interrupted, so
+ * timeoutMs is a ceiling on waiting, not a kill: the inbound worker parses in threads
+ * (parse-threads.ts), which are.
  */
 export async function parseMail(
   raw: Buffer,
@@ -77,6 +79,7 @@ export async function parseMail(
     throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
+    if (limits.timeoutMs === undefined) return;
     timer = setTimeout(
       () => reject(new MadoguchiError('MAIL_PARSE_TIMEOUT', `parse took over ${limits.timeoutMs} ms`)),
       limits.timeoutMs,
@@ -181,4 +184,38 @@ export async function parseMail(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * First use of mailparser, the iconv tables and the header repairs costs ~100 ms: a process or
+ * thread that parses mail pays it at start by parsing this, not with its first real mail.
+ */
+export async function warmParser(): Promise<void> {
+  const sample = Buffer.from(
+    'From: a@example.jp\r\nSubject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n' +
+      'Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\ng2WDWINn\r\n',
+  );
+  await parseMail(sample, { maxBytes: sample.length });
+}
+
+/**
+ * A spooled mail, parsed (`spill`: parts over 8 MB go to the document store). Rejects with a
+ * MadoguchiError when the mail is at fault (it is quarantined), with any other error when a retry
+ * may succeed (the disk, a thread ended by shutdown).
+ */
+export type MailParser = (hash: string, spill?: boolean) => Promise<ParsedMail>;
+
+/** Read from the spool and parse with `limits`, on this thread (also the body of a parse thread). */
+export function parseHere(s: { spool: BlobStore; documents: BlobStore }, limits: ParseLimits): MailParser {
+  return async (hash, spill = true) => {
+    const raw = await s.spool.get(hash); // SPOOL_MISSING is the mail's; an fs error is retried
+    try {
+      return await parseMail(raw, limits, hash, spill ? s.documents : undefined);
+    } catch (err) {
+      // parseMail works on bytes in memory: whatever it throws is the mail's fault.
+      throw err instanceof MadoguchiError
+        ? err
+        : new MadoguchiError('MAIL_UNPARSEABLE', String(err).slice(0, 200));
+    }
+  };
 }

@@ -6,7 +6,8 @@ import { workerOptions } from '../runtime/queues.js';
 import { type InboundDeps, inboundDeps } from './deps.js';
 import { handleMail, opsAlert } from './handle.js';
 import { Mover } from './mover.js';
-import { parseLimits, parseMail } from './parse.js';
+import { warmParser } from './parse.js';
+import { parseThreads } from './parse-threads.js';
 import { INBOUND_QUEUE } from './queue.js';
 import type { MailRef } from './store.js';
 
@@ -35,20 +36,17 @@ async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<vo
  */
 async function warmUp(ctx: Context, mover: Mover): Promise<void> {
   jst(new Date().toISOString());
-  const sample = Buffer.from(
-    'From: a@example.jp\r\nSubject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n' +
-      'Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\ng2WDWINn\r\n',
-  );
-  await parseMail(sample, parseLimits(ctx.config));
   await mover.connect().catch((err: unknown) => ctx.log.warn('mover could not connect yet', { err }));
 }
 
 /** The inbound worker process: decides and acts on each spooled mail, then moves it on the server. */
 export async function startInbound(ctx: Context): Promise<Handle> {
-  const deps = inboundDeps(ctx);
+  const threads = ctx.config.inbound.parseThreads > 0 ? parseThreads(ctx.config) : undefined;
+  threads?.warm();
+  const deps = inboundDeps(ctx, threads ? { parse: threads.parse } : {});
   const log = ctx.log.child({ proc: 'inbound' });
   const mover = new Mover(ctx.config, deps.store, log);
-  await warmUp(ctx, mover);
+  await Promise.all([warmUp(ctx, mover), threads ? undefined : warmParser()]);
   const worker = new Worker<MailRef>(
     INBOUND_QUEUE,
     async (job) => {
@@ -74,6 +72,7 @@ export async function startInbound(ctx: Context): Promise<Handle> {
     name: 'inbound',
     async close() {
       await worker.close();
+      await threads?.close();
       await mover.close();
       await deps.svc.close();
     },

@@ -18,7 +18,7 @@ const SWEEP_MS = 5000;
  * and sweeps bookings whose notifications are pending (a change whose mail was not yet queued).
  */
 export async function startScheduler(ctx: Context, clock: Clock = systemClock): Promise<Handle> {
-  const inbound = inboundDeps(ctx, clock);
+  const inbound = inboundDeps(ctx, { clock });
   const { svc } = inbound;
   const log = ctx.log.child({ proc: 'scheduler' });
 

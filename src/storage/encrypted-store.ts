@@ -21,7 +21,11 @@ export interface BlobStore {
   delete(hash: string): Promise<void>;
   /** Every stored hash with when it was written (for garbage collection). */
   list(): Promise<Array<{ hash: string; mtimeMs: number }>>;
+  /** Remove writes cut short (a crash, a killed parse thread) older than `ageMs`; returns the count. */
+  removeStaleTemp(now: number, ageMs: number): Promise<number>;
 }
+
+const WHOLE_READ = 8 * 1024 * 1024;
 
 export class EncryptedStore implements BlobStore {
   private readonly key: Buffer;
@@ -52,6 +56,20 @@ export class EncryptedStore implements BlobStore {
       if (m) out.push({ hash: m[1]!, mtimeMs: (await stat(path.join(this.dir, String(n)))).mtimeMs });
     }
     return out;
+  }
+
+  async removeStaleTemp(now: number, ageMs: number): Promise<number> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    let n = 0;
+    for (const name of names.filter((x) => x.startsWith('.tmp-'))) {
+      const file = path.join(this.dir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (st && now - st.mtimeMs > ageMs) {
+        await rm(file, { force: true });
+        n++;
+      }
+    }
+    return n;
   }
 
   async has(hash: string): Promise<boolean> {
@@ -123,22 +141,30 @@ export class EncryptedStore implements BlobStore {
       const tag = Buffer.alloc(16);
       await fh.read(iv, 0, 12, 0);
       await fh.read(tag, 0, 16, size - 16);
+      // Up to 8 MB: read whole and decrypted in one call (no copy). Larger: slice by slice into
+      // one buffer, so the ciphertext is never held whole beside the plaintext.
+      const whole = size <= WHOLE_READ ? Buffer.allocUnsafe(size - 28) : undefined;
+      if (whole) await fh.read(whole, 0, whole.length, 12);
       for (const key of [this.key, ...this.oldKeys]) {
-        // Decrypted slice by slice into one buffer: the ciphertext is never held whole beside it.
-        const out = Buffer.allocUnsafe(size - 28);
         const d = createDecipheriv('aes-256-gcm', key, iv);
         d.setAuthTag(tag);
-        const slice = Buffer.allocUnsafe(1024 * 1024);
-        let pos = 12;
-        let written = 0;
         try {
+          // The GCM tag authenticates every byte: a changed or truncated file (or a wrong key) fails.
+          if (whole) {
+            const plain = d.update(whole);
+            const rest = d.final(); // empty for GCM, a stream mode: no second copy
+            return rest.length ? Buffer.concat([plain, rest]) : plain;
+          }
+          const out = Buffer.allocUnsafe(size - 28);
+          const slice = Buffer.allocUnsafe(1024 * 1024);
+          let pos = 12;
+          let written = 0;
           while (pos < size - 16) {
             const { bytesRead } = await fh.read(slice, 0, Math.min(slice.length, size - 16 - pos), pos);
             written += d.update(slice.subarray(0, bytesRead)).copy(out, written);
             pos += bytesRead;
           }
           written += d.final().copy(out, written);
-          // The GCM tag authenticates every byte: a changed or truncated file (or a wrong key) fails.
           return out.subarray(0, written);
         } catch {
           // try the next key

@@ -1,0 +1,34 @@
+// The body of a parse thread (see parse-threads.ts): reads a spooled mail and parses it, one task
+// at a time. No time limit here: the pool terminates the whole thread instead.
+import { MadoguchiError } from '../errors.js';
+import { serveTasks, threadData } from '../runtime/thread-pool.js';
+import { stores } from '../storage/encrypted-store.js';
+import { parseHere, warmParser } from './parse.js';
+
+export interface ParseThreadData {
+  dataDir: string;
+  storage: { key: string; previousKeys: string[] };
+  maxBytes: number;
+}
+
+const data = threadData<ParseThreadData>();
+const parse = parseHere(stores(data), { maxBytes: data.maxBytes });
+await warmParser();
+
+serveTasks<{ hash: string; spill: boolean }>(async ({ hash, spill }) => {
+  try {
+    const mail = await parse(hash, spill);
+    // Attachment bytes that own their whole ArrayBuffer move to the main thread instead of being
+    // copied; a view into a shared one (Node's small-buffer pool) is copied.
+    const transfer = new Set<ArrayBuffer>();
+    for (const a of mail.attachments) {
+      const b = a.content.buffer;
+      if (b instanceof ArrayBuffer && a.content.byteOffset === 0 && b.byteLength === a.content.byteLength)
+        transfer.add(b);
+    }
+    return { result: { ok: true, mail }, transfer: [...transfer] };
+  } catch (err) {
+    const mine = err instanceof MadoguchiError;
+    return { result: { ok: false, code: mine ? err.code : undefined, message: String(err).slice(0, 200) } };
+  }
+});
