@@ -16,7 +16,9 @@ const sink = new SmtpSink();
 const dovecot = new PrivateDovecot(path.join(tmp, 'dovecot'), [
   'bench-lat',
   'bench-raw',
-  'bench-tp',
+  'bench-tp0',
+  'bench-tp1',
+  'bench-tp2',
   'bench-docs',
 ]);
 await Promise.all([redis.start(), sink.start(), dovecot.start()]);
