@@ -97,12 +97,12 @@ export class ThreadPool<Res> {
       stdout: true,
       stderr: true,
     });
-    worker.unref(); // an idle thread never keeps a process alive
     const slot: Slot = { worker, ready: false, busy: false };
     worker.on('message', (m: { ready?: boolean }) => {
       if (!m?.ready) return;
       slot.ready = true;
       this.pump();
+      if (!slot.busy) worker.unref(); // an idle thread never keeps a process alive
     });
     // A thread that dies between tasks is replaced when next needed. One that dies before it is
     // ready (a broken install) fails the task waiting longest, so a queue never waits forever.
