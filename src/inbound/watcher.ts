@@ -170,7 +170,9 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       } as const;
       const plan = await store.savePlan({ hash, ...decided });
       await store.markDone(ref, plan, { mail: hash, ...decided, actor: 'watcher' });
-      await c.messageMove(String(m.uid), mover.target('quarantine'), { uid: true });
+      // imapflow returns false for a refused MOVE: the sweep ends and the next one retries.
+      if (!(await c.messageMove(String(m.uid), mover.target('quarantine'), { uid: true })))
+        throw new MadoguchiError('IMAP_UNAVAILABLE', 'UID MOVE to quarantine was refused');
       return;
     }
     // imapflow asks for 64 KB per round trip by default: a 5 MB mail took 80 of them.
