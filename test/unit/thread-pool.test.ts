@@ -47,7 +47,8 @@ describe('thread pool: work that can run away is stopped, and the next task stil
 
   it('the time limit counts from the start of a task, not from when it was queued', async () => {
     // Two runaways hold both threads for 3 s; the echo queued behind them has a 2.5 s limit, which
-    // it would miss if the wait counted. (The margin covers a fresh thread's start on a slow machine.)
+    // it would miss if the wait counted. (A fresh thread's start does not count either: the task is
+    // sent only once the thread reports ready.)
     const spins = [failure(pool.run({ act: 'spin' }, 3000)), failure(pool.run({ act: 'spin' }, 3000))];
     const echo = await pool.run({ act: 'echo', text: 'e' }, 2500);
     expect(echo.text).toBe('こんにちは e');
