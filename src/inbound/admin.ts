@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createImapClient } from '../adapters/imap.js';
+import { appendMail, createImapClient, deleteUids } from '../adapters/imap.js';
 import { MadoguchiError } from '../errors.js';
 import type { InboundDeps } from './deps.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
@@ -97,8 +97,14 @@ export async function quarantineRelease(deps: InboundDeps, prefix: string, actor
         for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true }))
           if (m.source && createHash('sha256').update(m.source).digest('hex') === hash) doomed.push(m.uid);
       }
-      await c.append(cfg.inbound.mailbox, raw, [], rec.internalDate ? new Date(rec.internalDate) : undefined);
-      if (doomed.length) await c.messageDelete(doomed.join(','), { uid: true });
+      // The copy in Quarantine goes only once the APPEND is confirmed.
+      await appendMail(
+        c,
+        cfg.inbound.mailbox,
+        raw,
+        rec.internalDate ? new Date(rec.internalDate) : undefined,
+      );
+      if (doomed.length) await deleteUids(c, doomed.join(','));
     } finally {
       lock.release();
     }

@@ -1,8 +1,7 @@
 import type { ImapFlow } from 'imapflow';
-import { createImapClient } from '../adapters/imap.js';
+import { createImapClient, moveUids } from '../adapters/imap.js';
 import { exec } from '../adapters/redis.js';
 import type { Config } from '../config/schema.js';
-import { MadoguchiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { InboundStore, Outcome } from './store.js';
 
@@ -128,13 +127,8 @@ export class Mover {
         byTarget.set(t, [...(byTarget.get(t) ?? []), uid.slice(validity.length + 1)]);
       }
       // A UID already moved (a retry) is simply not found: MOVE of a missing UID is a no-op.
-      // imapflow reports a refused MOVE (NO, BAD, a dropped connection) by returning false, not by
-      // throwing: unchecked, the claims below stayed held and the mail sat in the mailbox until
-      // they lapsed (seen under load in the corpus test). Thrown, the claims are undone and the
-      // job is retried.
-      for (const [target, uids] of byTarget)
-        if (!(await c.messageMove(uids.join(','), target, { uid: true })))
-          throw new MadoguchiError('IMAP_UNAVAILABLE', `UID MOVE to ${target} was refused`);
+      // A refused MOVE throws: the claims are undone below and the job is retried.
+      for (const [target, uids] of byTarget) await moveUids(c, uids.join(','), target);
     } catch (err) {
       await exec(
         redis.pipeline(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
-import { createImapClient } from '../adapters/imap.js';
+import { createImapClient, moveUids } from '../adapters/imap.js';
 import { exec } from '../adapters/redis.js';
 import { MadoguchiError } from '../errors.js';
 import type { Context } from '../runtime/context.js';
@@ -170,9 +170,8 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       } as const;
       const plan = await store.savePlan({ hash, ...decided });
       await store.markDone(ref, plan, { mail: hash, ...decided, actor: 'watcher' });
-      // imapflow returns false for a refused MOVE: the sweep ends and the next one retries.
-      if (!(await c.messageMove(String(m.uid), mover.target('quarantine'), { uid: true })))
-        throw new MadoguchiError('IMAP_UNAVAILABLE', 'UID MOVE to quarantine was refused');
+      // A refused MOVE ends the sweep; the next one retries.
+      await moveUids(c, String(m.uid), mover.target('quarantine'));
       return;
     }
     // imapflow asks for 64 KB per round trip by default: a 5 MB mail took 80 of them.
