@@ -56,14 +56,18 @@ export class Mover {
   /**
    * Move every recorded copy of mail `hash` to the mailbox for `outcome`. Concurrent calls are
    * coalesced into one NOOP and one UID MOVE per target: a round trip per mail on the one IMAP
-   * connection was the slowest step of the pipeline. `client`: move now on that session.
+   * connection was the slowest step of the pipeline.
    */
-  move(hash: string, outcome: Outcome, client?: ImapFlow): Promise<void> {
-    if (client) return this.moveNow([{ hash, outcome }], client);
+  move(hash: string, outcome: Outcome): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ hash, outcome, done: (err) => (err ? reject(err) : resolve()) });
       void this.flush();
     });
+  }
+
+  /** All of `items` now, on the caller's session (the watcher's, between its FETCHes), in one batch. */
+  moveOn(c: ImapFlow, items: Array<{ hash: string; outcome: Outcome }>): Promise<void> {
+    return items.length ? this.moveNow(items, c) : Promise.resolve();
   }
 
   private async flush(): Promise<void> {

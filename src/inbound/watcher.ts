@@ -93,7 +93,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     // the watermark still go strictly in UID order. Moves of already-finished copies wait for the
     // end of the sweep: no other IMAP command may run inside a FETCH.
     let previous: Promise<void> = Promise.resolve();
-    const moves: Array<[string, Outcome]> = [];
+    const moves: Array<{ hash: string; outcome: Outcome }> = [];
     for (let i = 0; i < fresh.length; ) {
       if (stopping) break;
       // Runs of small mails come in one FETCH (a round trip per mail made intake the bottleneck);
@@ -137,7 +137,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       }
     }
     await previous;
-    for (const [hash, outcome] of moves) await mover.move(hash, outcome, c);
+    await mover.moveOn(c, moves); // finished copies (duplicates, or a move lost to a crash)
     lastProgress = Date.now();
     await store.heartbeat();
   };
@@ -156,7 +156,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
     c: ImapFlow,
     validity: string,
     m: FetchMessageObject,
-    moves: Array<[string, Outcome]>,
+    moves: Array<{ hash: string; outcome: Outcome }>,
   ) => {
     if ((m.size ?? 0) > ctx.config.inbound.maxMailBytes) {
       // Never downloaded: quarantined by its server identity.
@@ -188,7 +188,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
   const register = async (
     validity: string,
     spooled: Array<{ m: FetchMessageObject; hash: string; size: number }>,
-    moves: Array<[string, Outcome]>,
+    moves: Array<{ hash: string; outcome: Outcome }>,
   ) => {
     if (!spooled.length) return;
     const p = store.redis.pipeline();
@@ -200,7 +200,7 @@ export async function startWatcher(ctx: Context): Promise<Handle> {
       log.debug('new mail', { uid: m.uid, size });
       const done = res[2 * i + 1] as Outcome | null;
       if (done)
-        moves.push([hash, done]); // a duplicate, or finished but not yet moved
+        moves.push({ hash, outcome: done }); // a duplicate, or finished but not yet moved
       else
         jobs.push({
           name: 'mail',
