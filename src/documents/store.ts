@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { exec } from '../adapters/redis.js';
 
 /** One accepted document. No personal data beyond ids: the name is the seeker's file name. */
 export interface DocumentRecord {
@@ -34,17 +35,20 @@ export class DocumentStore {
   ) {}
   private k = (...p: string[]) => [this.prefix, 'doc', ...p].join(':');
 
-  /** Idempotent: a retry writes the same record once. */
+  /**
+   * Idempotent: a retry writes the same record once. The indexes are written every time (they are
+   * idempotent too): written only when the record was new, a crash between the two steps left a
+   * record no staff queue listed and no purge (P4) would ever delete.
+   */
   async put(d: DocumentRecord): Promise<boolean> {
     const created = (await this.redis.set(this.k(d.id), JSON.stringify(d), 'NX')) === 'OK';
-    if (created) {
-      await this.redis
+    await exec(
+      this.redis
         .multi()
         .zadd(this.k('staff', d.staffId), Date.parse(d.createdAt), d.id)
         .sadd(this.k('blob', d.sha256), d.id)
-        .zadd(this.k('purge'), Date.parse(d.purgeAfter), d.id)
-        .exec();
-    }
+        .zadd(this.k('purge'), Date.parse(d.purgeAfter), d.id),
+    );
     return created;
   }
   async get(id: string): Promise<DocumentRecord | undefined> {
@@ -53,12 +57,9 @@ export class DocumentStore {
   }
   async forStaff(staffId: string): Promise<DocumentRecord[]> {
     const ids = await this.redis.zrange(this.k('staff', staffId), '0', '-1');
-    const out: DocumentRecord[] = [];
-    for (const id of ids) {
-      const d = await this.get(id);
-      if (d) out.push(d);
-    }
-    return out;
+    if (!ids.length) return [];
+    const rows = await this.redis.mget(ids.map((id) => this.k(id))); // one round trip, not one per document
+    return rows.flatMap((v) => (v ? [JSON.parse(v) as DocumentRecord] : []));
   }
   async setStatus(id: string, status: DocumentRecord['status']): Promise<DocumentRecord | undefined> {
     const d = await this.get(id);

@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeDocuments } from '../../src/documents/purge.js';
+import { type DocumentRecord, DocumentStore } from '../../src/documents/store.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
 import { appendRaw } from '../helpers/imap.js';
 import {
@@ -215,5 +216,31 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
     await waitHandled('box12', m.id);
     await new Promise((r) => setTimeout(r, 1500));
     expect(s.sink.messages.slice(before).filter((x) => x.to.includes(staffEmail))).toHaveLength(1);
+  });
+
+  it('P4: a record written just before a crash is indexed by the retry (staff queue, purge schedule)', async () => {
+    const docs = new DocumentStore(s.ctx.redis, s.ctx.config.connections.redisPrefix);
+    const d: DocumentRecord = {
+      id: 'doc-crash-1',
+      mail: 'm',
+      sha256: 'a'.repeat(64),
+      filename: 'a.pdf',
+      originalName: 'a.pdf',
+      contentType: 'application/pdf',
+      kind: 'pdf',
+      docKind: 'other',
+      size: 1,
+      staffId: 'staff-crash',
+      bookingId: 'b',
+      seekerId: 's',
+      status: 'new',
+      createdAt: new Date().toISOString(),
+      purgeAfter: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    // The crash came after the record and before its indexes.
+    await s.ctx.redis.set(`${s.ctx.config.connections.redisPrefix}:doc:${d.id}`, JSON.stringify(d));
+    expect(await docs.put(d)).toBe(false);
+    expect((await docs.forStaff('staff-crash')).map((x) => x.id)).toEqual([d.id]);
+    expect(await docs.due(Date.parse(d.purgeAfter))).toContain(d.id);
   });
 });
