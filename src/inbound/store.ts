@@ -150,12 +150,14 @@ export class InboundStore {
 
   async quarantined(): Promise<Array<{ hash: string; reason: string; rule: string; at: string }>> {
     const hashes = await this.redis.zrange(this.k('quarantine'), '0', '-1');
-    const out = [];
-    for (const hash of hashes) {
-      const h = await this.redis.hgetall(this.k('q', hash));
-      out.push({ hash, reason: h.reason ?? '', rule: h.rule ?? '', at: h.at ?? '' });
-    }
-    return out;
+    // One pipeline, not a round trip per quarantined mail.
+    const rows = (await exec(this.redis.pipeline(hashes.map((h) => ['hgetall', this.k('q', h)])))) as Array<
+      Record<string, string>
+    >;
+    return hashes.map((hash, i) => {
+      const h = rows[i]!;
+      return { hash, reason: h.reason ?? '', rule: h.rule ?? '', at: h.at ?? '' };
+    });
   }
   triageCount() {
     return this.redis.zcard(this.k('triage'));
