@@ -9,7 +9,7 @@ import type { MailRef } from './store.js';
 export type DnsResolver = DNSResolver;
 
 /** Where an SMTP-delivered mail "lives": no IMAP mailbox, so no UID and nothing to move. */
-export const SMTP_MAILBOX = 'smtp';
+const SMTP_MAILBOX = 'smtp';
 
 /**
  * Optional SMTP ingress: the same pipeline as the IMAP watcher, fed by an smtp-server listener.

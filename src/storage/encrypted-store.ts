@@ -12,7 +12,6 @@ import { MadoguchiError } from '../errors.js';
 
 /** What the rest of the code needs of a blob store; an S3-compatible one would offer the same. */
 export interface BlobStore {
-  has(hash: string): Promise<boolean>;
   put(source: Readable, maxBytes: number): Promise<{ hash: string; size: number }>;
   putBuffer(data: Buffer): Promise<string>;
   get(hash: string): Promise<Buffer>;
@@ -78,13 +77,6 @@ export class EncryptedStore implements BlobStore {
       }
     }
     return n;
-  }
-
-  async has(hash: string): Promise<boolean> {
-    return stat(this.fileFor(hash)).then(
-      () => true,
-      () => false,
-    );
   }
 
   /** Stream a mail in; returns its hash and size. Never holds the whole mail in memory. */
