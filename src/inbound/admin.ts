@@ -92,10 +92,16 @@ export async function quarantineRelease(deps: InboundDeps, prefix: string, actor
   try {
     const lock = await c.getMailboxLock(cfg.inbound.quarantineMailbox);
     try {
+      // Our copy in Quarantine: only messages of the recorded size are downloaded and hashed, not
+      // every quarantined mail (some are tens of MB).
       const doomed: number[] = [];
       if (c.mailbox && c.mailbox.exists > 0) {
-        for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true }))
-          if (m.source && createHash('sha256').update(m.source).digest('hex') === hash) doomed.push(m.uid);
+        const sameSize: number[] = [];
+        for await (const m of c.fetch('1:*', { uid: true, size: true }, { uid: true }))
+          if (m.size === raw.length) sameSize.push(m.uid);
+        if (sameSize.length)
+          for await (const m of c.fetch(sameSize.join(','), { uid: true, source: true }, { uid: true }))
+            if (m.source && createHash('sha256').update(m.source).digest('hex') === hash) doomed.push(m.uid);
       }
       // The copy in Quarantine goes only once the APPEND is confirmed.
       await appendMail(
