@@ -5,7 +5,7 @@ import { DEV_PASSWORD } from '../src/devstack/dovecot.js';
 import { PROCESSES } from '../src/runtime/processes.js';
 import { spawnWorker } from '../test/helpers/processes.js';
 import type { Bench } from './registry.js';
-import { sha, startStack, TRUSTED, waitDone } from './stack.js';
+import { cpuMs, procCpuMs, sha, startStack, TRUSTED, waitDone } from './stack.js';
 
 const LATENCY_N = 40;
 // 70 % small, 25 % with a 200 KB PDF, 5 % of 5 MB; enough mails that start-up (login, first fetch)
@@ -126,24 +126,38 @@ export const inboundBench: Bench = {
     await new Promise((r) => setTimeout(r, 2000));
     const rawRates: number[] = [];
     const tpRates: number[] = [];
+    // CPU per mail, ms: where the time goes (the machine is shared, so wall time alone misleads).
+    const cpu = {
+      raw: [] as number[],
+      inbound: [] as number[],
+      outbox: [] as number[],
+      watcher: [] as number[],
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const raw = client(env.dovecot.port, 'bench-raw');
       await raw.connect();
       let t0 = performance.now();
+      let c0 = process.cpuUsage();
       const lock = await raw.getMailboxLock('INBOX');
       const sources: Buffer[] = [];
       for await (const m of raw.fetch('1:*', { source: true })) if (m.source) sources.push(m.source);
       for (const s of sources) await simpleParser(s);
       rawRates.push(MIX_N / ((performance.now() - t0) / 1000));
+      cpu.raw.push(cpuMs(process.cpuUsage(c0)) / MIX_N);
       lock.release();
       await raw.logout();
 
       const tp = await startStack(env, tpUsers[round]!, []);
       const children = [await spawnWorker('inbound', tp.env), await spawnWorker('outbox', tp.env)];
+      const before = children.map((ch) => procCpuMs(ch.pid!));
       t0 = performance.now();
+      c0 = process.cpuUsage();
       tp.handles.push(await PROCESSES.watcher!(tp.ctx));
       await waitDone(tp.store, mails.map(sha), 20); // a coarse poll: MGETs of 200 keys must not eat the CPU measured
       tpRates.push(MIX_N / ((performance.now() - t0) / 1000));
+      cpu.watcher.push(cpuMs(process.cpuUsage(c0)) / MIX_N);
+      cpu.inbound.push((procCpuMs(children[0]!.pid!) - before[0]!) / MIX_N);
+      cpu.outbox.push((procCpuMs(children[1]!.pid!) - before[1]!) / MIX_N);
       for (const child of children) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
@@ -163,6 +177,14 @@ export const inboundBench: Bench = {
       {
         label: 'madoguchi (spool, queue, parse, decide, act, move), mails/s',
         value: rate(tpRates),
+      },
+      {
+        label: 'CPU ms per mail (medians): baseline fetch + parse',
+        value: pct(cpu.raw, 50).toFixed(1),
+      },
+      {
+        label: 'CPU ms per mail: inbound worker (with its parse thread) / outbox / watcher + SMTP sink',
+        value: [cpu.inbound, cpu.outbox, cpu.watcher].map((xs) => pct(xs, 50).toFixed(1)).join(' / '),
       },
       {
         label: 'madoguchi / baseline (medians)',

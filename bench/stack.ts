@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../src/config/load.js';
 import { InboundStore } from '../src/inbound/store.js';
 import { createContext } from '../src/runtime/context.js';
@@ -57,4 +57,13 @@ export async function waitDone(store: InboundStore, hashes: string[], everyMs = 
     pending = pending.filter((_, i) => !done[i]);
     if (pending.length) await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+/** CPU time (user + system, all threads) a process has used so far, in ms, from Linux /proc (CLK_TCK 100). */
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
 }
