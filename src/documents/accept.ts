@@ -90,8 +90,9 @@ export async function acceptDocuments(
       createdAt: new Date().toISOString(),
       purgeAfter,
     };
-    await deps.docs.put(rec);
-    accepted.push((await deps.docs.get(rec.id)) ?? rec);
+    // A retry keeps the record written the first time (its createdAt); a new one is `rec` itself.
+    const created = await deps.docs.put(rec);
+    accepted.push(created ? rec : ((await deps.docs.get(rec.id)) ?? rec));
   }
   return { accepted, refused };
 }
