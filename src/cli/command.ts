@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config/schema.js';
+import { MadoguchiError } from '../errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -29,3 +30,13 @@ export interface CommandResult {
   human: string;
   exitCode?: number;
 }
+
+/** The first positional argument, or a USAGE error saying what `cmd` needs. */
+export function firstPositional(positionals: string[], cmd: string, what: string): string {
+  const v = positionals[0];
+  if (!v) throw new MadoguchiError('USAGE', `${cmd} needs ${what}`);
+  return v;
+}
+
+/** `--actor NAME`: who did it, for the audit trail (P4); `cli` when not given. */
+export const ACTOR_OPTION = { actor: { type: 'string', default: 'cli' } } as const satisfies OptionSpec;

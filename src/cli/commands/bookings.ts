@@ -3,7 +3,7 @@ import { notifyBooking } from '../../bookings/notify.js';
 import { attend, book, bookingsOn, cancel, reschedule, slots } from '../../bookings/service.js';
 import { jst } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
-import type { Command } from '../command.js';
+import { type Command, firstPositional } from '../command.js';
 import { withServices } from './with-services.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -25,11 +25,7 @@ const line = (b: Booking) => {
   return `${s.id}  ${s.at}  ${s.status.padEnd(9)}  staff ${s.staffId}  seq ${s.sequence}`;
 };
 
-function needId(positionals: string[], cmd: string): string {
-  const id = positionals[0];
-  if (!id) throw new MadoguchiError('USAGE', `${cmd} needs a booking id`);
-  return id;
-}
+const needId = (positionals: string[], cmd: string) => firstPositional(positionals, cmd, 'a booking id');
 
 export const bookCmd: Command = {
   path: ['book'],

@@ -1,12 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { MadoguchiError } from '../../errors.js';
-import type { Command } from '../command.js';
+import { ACTOR_OPTION, type Command, firstPositional } from '../command.js';
 import { withInbound } from './with-services.js';
 
-const needId = (p: string[], cmd: string) => {
-  if (!p[0]) throw new MadoguchiError('USAGE', `${cmd} needs a document id (doc_…)`);
-  return p[0];
-};
+const needId = (p: string[], cmd: string) => firstPositional(p, cmd, 'a document id (doc_…)');
 
 export const documentsList: Command = {
   path: ['documents'],
@@ -37,7 +34,7 @@ export const documentsGet: Command = {
   path: ['documents', 'get'],
   summary: 'Decrypt one document to a file (the access is recorded, P4)',
   usage: 'madoguchi documents get ID --out PATH [--actor NAME]',
-  options: { out: { type: 'string' }, actor: { type: 'string' } },
+  options: { out: { type: 'string' }, ...ACTOR_OPTION },
   run: ({ positionals, values }, io) =>
     withInbound(io, async ({ docs, documents, store }) => {
       const id = needId(positionals, 'documents get');
@@ -51,7 +48,7 @@ export const documentsGet: Command = {
         action: 'document-read',
         document: d.id,
         booking: d.bookingId,
-        actor: typeof values.actor === 'string' ? values.actor : 'cli',
+        actor: String(values.actor),
         reason: 'documents get',
         outcome: 'ok',
       });
@@ -66,7 +63,7 @@ export const documentsReviewed: Command = {
   path: ['documents', 'reviewed'],
   summary: 'Mark a document reviewed',
   usage: 'madoguchi documents reviewed ID [--actor NAME]',
-  options: { actor: { type: 'string' } },
+  options: ACTOR_OPTION,
   run: ({ positionals, values }, io) =>
     withInbound(io, async ({ docs, store }) => {
       const id = needId(positionals, 'documents reviewed');
@@ -77,7 +74,7 @@ export const documentsReviewed: Command = {
         action: 'document-reviewed',
         document: id,
         booking: d.bookingId,
-        actor: typeof values.actor === 'string' ? values.actor : 'cli',
+        actor: String(values.actor),
         reason: 'reviewed',
         outcome: 'ok',
       });

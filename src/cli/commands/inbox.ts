@@ -1,13 +1,9 @@
-import { MadoguchiError } from '../../errors.js';
 import { inboxStatus, quarantineRelease, quarantineShow } from '../../inbound/admin.js';
-import type { Command } from '../command.js';
+import { ACTOR_OPTION, type Command, firstPositional } from '../command.js';
 import { withInbound } from './with-services.js';
 
-const needHash = (p: string[], cmd: string) => {
-  if (!p[0])
-    throw new MadoguchiError('USAGE', `${cmd} needs a mail id (a prefix of its hash, from quarantine list)`);
-  return p[0];
-};
+const needHash = (p: string[], cmd: string) =>
+  firstPositional(p, cmd, 'a mail id (a prefix of its hash, from quarantine list)');
 
 export const inboxStatusCmd: Command = {
   path: ['inbox', 'status'],
@@ -64,11 +60,14 @@ export const quarantineReleaseCmd: Command = {
   path: ['quarantine', 'release'],
   summary: 'Put a quarantined mail back into the watched mailbox to be handled again',
   usage: 'madoguchi quarantine release ID [--actor NAME]',
-  options: { actor: { type: 'string' } },
+  options: ACTOR_OPTION,
   run: ({ positionals, values }, io) =>
     withInbound(io, async (deps) => {
-      const actor = typeof values.actor === 'string' ? values.actor : 'cli';
-      const r = await quarantineRelease(deps, needHash(positionals, 'quarantine release'), actor);
+      const r = await quarantineRelease(
+        deps,
+        needHash(positionals, 'quarantine release'),
+        String(values.actor),
+      );
       return { json: r, human: `released ${r.hash.slice(0, 16)}: the watcher will take it again` };
     }),
 };
