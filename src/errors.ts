@@ -50,6 +50,10 @@ export const ERROR_CATALOGUE = {
     description: 'Parsing the mail needed more than inbound.parseHeapMb of memory; quarantined.',
   },
   MAIL_UNPARSEABLE: { permanent: true, description: 'The mail could not be parsed at all; quarantined.' },
+  MAIL_MOVE_BUSY: {
+    permanent: false,
+    description: 'Another live process is moving this mail on the IMAP server; retried.',
+  },
   SPOOL_MISSING: {
     permanent: true,
     description: 'The spooled raw mail for a job is gone or does not match its hash.',

@@ -28,7 +28,13 @@ async function imap<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
   }
 }
 
-describe('mover: a MOVE the server refuses is an error, and leaves nothing claimed', () => {
+const inboxValidity = () =>
+  imap(async (c) => {
+    const st = await c.status('INBOX', { uidValidity: true });
+    return st ? String(st.uidValidity) : '';
+  });
+
+describe('mover: one MOVE per UID, and nothing left claimed or unrecorded', () => {
   const env = withSettings(testEnv({ smtpUrl: 'smtp://127.0.0.1:1', imapUser: USER }), {
     inbound: { ...INBOUND_SETTINGS.inbound, processedMailbox: 'Done' },
   });
@@ -42,10 +48,7 @@ describe('mover: a MOVE the server refuses is an error, and leaves nothing claim
 
   it('refused (no such mailbox): rejected, the UID recorded again, no claim held; then moved on retry', async () => {
     const uid = await appendRaw(USER, 'INBOX', mail({ from: 'a@example.jp', subject: 'x', text: 'y' }));
-    const validity = await imap(async (c) => {
-      const st = await c.status('INBOX', { uidValidity: true });
-      return st ? String(st.uidValidity) : '';
-    });
+    const validity = await inboxValidity();
     const seen = `${validity}:${uid}`;
     await store.redis.sadd(store.k('uids', 'mail-1'), seen);
 
@@ -60,5 +63,35 @@ describe('mover: a MOVE the server refuses is an error, and leaves nothing claim
     await mover.move('mail-1', 'processed');
     expect(await listMailbox(USER, 'INBOX')).toEqual([]);
     expect(await listMailbox(USER, 'Done')).toHaveLength(1);
+    expect(await store.redis.exists(store.k('uids', 'mail-1'), store.k('moving', seen))).toBe(0);
+
+    // Recorded again (a reconcile sweep that read the mailbox just before the MOVE): a no-op.
+    await store.redis.sadd(store.k('uids', 'mail-1'), seen);
+    await mover.move('mail-1', 'processed');
+    expect(await listMailbox(USER, 'Done')).toHaveLength(1);
+  });
+
+  it("a claim left by a killed mover is taken over at once; a live mover's is not (MAIL_MOVE_BUSY)", async () => {
+    const validity = await inboxValidity();
+    const record = async (hash: string, owner: string) => {
+      const seen = `${validity}:${await appendRaw(USER, 'INBOX', mail({ from: 'b@example.jp', subject: hash, text: 'y' }))}`;
+      await store.redis.sadd(store.k('uids', hash), seen);
+      // What a process killed between its claim and its MOVE leaves: the claim, the UID recorded.
+      await store.redis.set(store.k('moving', seen), owner, 'EX', 300);
+      return seen;
+    };
+    await record('mail-dead', 'killed-mover');
+    await mover.move('mail-dead', 'processed');
+    expect(await listMailbox(USER, 'INBOX')).toEqual([]);
+
+    const seen = await record('mail-live', 'live-mover');
+    await store.redis.set(store.k('mover', 'live-mover'), '1', 'PX', 60_000);
+    await expect(mover.move('mail-live', 'processed')).rejects.toMatchObject({ code: 'MAIL_MOVE_BUSY' });
+    expect(await listMailbox(USER, 'INBOX')).toHaveLength(1);
+    expect(await store.redis.smembers(store.k('uids', 'mail-live'))).toEqual([seen]);
+    await store.redis.del(store.k('mover', 'live-mover')); // it died: its liveness lapsed
+    await mover.move('mail-live', 'processed');
+    expect(await listMailbox(USER, 'INBOX')).toEqual([]);
+    expect(await listMailbox(USER, 'Done')).toHaveLength(3);
   });
 });
