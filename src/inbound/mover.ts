@@ -11,10 +11,17 @@ import type { InboundStore, Outcome } from './store.js';
 const CLAIM_S = 300;
 
 /**
- * Claim each UID for this mover unless a live mover holds it. A claim names its owner, and an
- * owner is live while its `mover:<id>` key is renewed: a claim left by a killed process is taken
- * over as soon as that key lapses (queues.lockDurationMs, as for a BullMQ job), not after CLAIM_S.
- * Returns 1 (claimed) or 0 (busy) per key.
+ * A mover is live while it renews `mover:<id>`; one silent for ALIVE_MS is taken as dead. Not
+ * queues.lockDurationMs: a live mover taken for dead may MOVE a UID at the same time as its
+ * owner and leave two copies, so this is ten times any MOVE we have seen and long beyond a GC
+ * pause, and short enough that a killed worker's job is retried within seconds.
+ */
+const ALIVE_MS = 10_000;
+
+/**
+ * Claim each UID for this mover unless a live mover holds it, and mark this mover live. A claim
+ * names its owner: one left by a killed process is taken over once the owner's liveness lapses,
+ * not after CLAIM_S. Returns 1 (claimed) or 0 (busy) per key.
  */
 const CLAIM = `local out = {}
 for i, key in ipairs(KEYS) do
@@ -161,7 +168,7 @@ export class Mover {
             this.id,
             String(CLAIM_S),
             this.store.k('mover', ''),
-            String(this.config.queues.lockDurationMs),
+            String(ALIVE_MS),
           )) as number[])
         : [];
       claimed = current.filter((_, i) => got[i] === 1);
@@ -194,11 +201,10 @@ export class Mover {
   /** This mover is live while `mover:<id>` exists: CLAIM sets it, this renews it until close(). */
   private keepAlive(): void {
     if (this.alive) return;
-    const ms = this.config.queues.lockDurationMs;
     const key = this.store.k('mover', this.id);
     this.alive = setInterval(() => {
-      this.store.redis.set(key, '1', 'PX', ms).catch(() => undefined);
-    }, ms / 3);
+      this.store.redis.set(key, '1', 'PX', ALIVE_MS).catch(() => undefined);
+    }, ALIVE_MS / 4);
     this.alive.unref();
   }
 

@@ -84,7 +84,10 @@ async function expectExactlyOnce(s: InboundStack, user: string, mails: Batch, ti
 }
 
 describe('inbound reliability: nothing lost, nothing twice', () => {
-  it('SIGKILL of the inbound worker mid-batch: another worker finishes every mail, once', async () => {
+  // expectExactlyOnce waits up to 60 s: a worker killed mid-MOVE holds its claims for ALIVE_MS.
+  it('SIGKILL of the inbound worker mid-batch: another worker finishes every mail, once', {
+    timeout: 90_000,
+  }, async () => {
     const s = await use('box3', ['outbox', 'watcher']);
     const a = await spawnService(['inbound'], s.env);
     children.push(a);
@@ -97,7 +100,9 @@ describe('inbound reliability: nothing lost, nothing twice', () => {
     await expectExactlyOnce(s, 'box3', mails);
   });
 
-  it('SIGKILL of the watcher between spool, enqueue and watermark: the next watcher re-takes, once', async () => {
+  it('SIGKILL of the watcher between spool, enqueue and watermark: the next watcher re-takes, once', {
+    timeout: 90_000,
+  }, async () => {
     const s = await use('box4', ['outbox', 'inbound']);
     const a = await spawnService(['watcher'], s.env);
     children.push(a);

@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEV_PASSWORD } from '../../src/devstack/dovecot.js';
+import { PrivateRedis } from '../../src/devstack/redis.js';
 import { Mover } from '../../src/inbound/mover.js';
 import { InboundStore } from '../../src/inbound/store.js';
 import { createContext } from '../../src/runtime/context.js';
@@ -11,7 +14,7 @@ import { testConfig, testEnv, withSettings } from '../helpers/stack.js';
 
 const USER = 'box14';
 
-async function imap<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+function imapClient(): ImapFlow {
   const c = new ImapFlow({
     host: '127.0.0.1',
     port: Number(new URL(testEnv({ smtpUrl: 'smtp://x' }).IMAP_URL!).port),
@@ -20,6 +23,11 @@ async function imap<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
     logger: false,
   });
   c.on('error', () => undefined);
+  return c;
+}
+
+async function imap<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  const c = imapClient();
   await c.connect();
   try {
     return await fn(c);
@@ -93,5 +101,36 @@ describe('mover: one MOVE per UID, and nothing left claimed or unrecorded', () =
     await mover.move('mail-live', 'processed');
     expect(await listMailbox(USER, 'INBOX')).toEqual([]);
     expect(await listMailbox(USER, 'Done')).toHaveLength(3);
+  });
+
+  it('a session that last looked before another MOVE does not copy the message again', async () => {
+    // Its own Redis: CLIENT PAUSE holds the claim back while another session moves the message,
+    // which a shared Redis would do to every other test too.
+    const redis = new PrivateRedis(mkdtempSync(path.join(inject('tmpRoot'), 'mover-redis-')));
+    await redis.start();
+    const pctx = createContext(testConfig({ ...env, REDIS_URL: redis.url }));
+    const pstore = new InboundStore(pctx.redis, pctx.config.connections.redisPrefix);
+    const late = new Mover(pctx.config, pstore, pctx.log);
+    const session = imapClient();
+    try {
+      const uid = await appendRaw(USER, 'INBOX', mail({ from: 'c@example.jp', subject: 'race', text: 'y' }));
+      await session.connect();
+      await session.mailboxOpen('INBOX'); // this session has seen the message
+      await pstore.redis.sadd(pstore.k('uids', 'mail-race'), `${await inboxValidity()}:${uid}`);
+      await pctx.redis.call('CLIENT', 'PAUSE', '3000', 'WRITE');
+      const moving = late.moveOn(session, [{ hash: 'mail-race', outcome: 'processed' }]);
+      await new Promise((r) => setTimeout(r, 300));
+      await imap(async (c) => {
+        await c.mailboxOpen('INBOX');
+        await c.messageMove(String(uid), 'Done', { uid: true }); // the worker's move, finished
+      });
+      await moving;
+      expect(await listMailbox(USER, 'Done')).toHaveLength(4);
+    } finally {
+      await session.logout().catch(() => undefined);
+      await late.close();
+      await pctx.close();
+      await redis.stop();
+    }
   });
 });
