@@ -129,11 +129,21 @@ export const inboundBench: Bench = {
     // CPU per mail, ms: where the time goes (the machine is shared, so wall time alone misleads).
     const cpu = {
       raw: [] as number[],
+      rawDovecot: [] as number[],
       inbound: [] as number[],
       outbox: [] as number[],
       watcher: [] as number[],
+      dovecot: [] as number[],
+      redis: [] as number[],
+    };
+    // The servers' share: Dovecot's master with its session processes (each ends at logout, so
+    // read after a pause), Redis as a whole.
+    const servers = async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return [procCpuMs(env.dovecot.pid!, true), procCpuMs(env.redis.pid!)] as const;
     };
     for (let round = 0; round < ROUNDS; round++) {
+      let [dovecot0, redis0] = await servers();
       const raw = client(env.dovecot.port, 'bench-raw');
       await raw.connect();
       let t0 = performance.now();
@@ -146,6 +156,9 @@ export const inboundBench: Bench = {
       cpu.raw.push(cpuMs(process.cpuUsage(c0)) / MIX_N);
       lock.release();
       await raw.logout();
+      let [dovecot1, redis1] = await servers();
+      cpu.rawDovecot.push((dovecot1 - dovecot0) / MIX_N);
+      [dovecot0, redis0] = [dovecot1, redis1];
 
       const tp = await startStack(env, tpUsers[round]!, []);
       const children = [await spawnWorker('inbound', tp.env), await spawnWorker('outbox', tp.env)];
@@ -163,6 +176,9 @@ export const inboundBench: Bench = {
         await new Promise((r) => child.once('exit', r));
       }
       await tp.stop();
+      [dovecot1, redis1] = await servers();
+      cpu.dovecot.push((dovecot1 - dovecot0) / MIX_N);
+      cpu.redis.push((redis1 - redis0) / MIX_N);
     }
     const rate = (xs: number[]) =>
       `${pct(xs, 50).toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`;
@@ -179,12 +195,15 @@ export const inboundBench: Bench = {
         value: rate(tpRates),
       },
       {
-        label: 'CPU ms per mail (medians): baseline fetch + parse',
-        value: pct(cpu.raw, 50).toFixed(1),
+        label: 'CPU ms per mail (medians): baseline fetch + parse / its Dovecot',
+        value: [cpu.raw, cpu.rawDovecot].map((xs) => pct(xs, 50).toFixed(1)).join(' / '),
       },
       {
-        label: 'CPU ms per mail: inbound worker (with its parse thread) / outbox / watcher + SMTP sink',
-        value: [cpu.inbound, cpu.outbox, cpu.watcher].map((xs) => pct(xs, 50).toFixed(1)).join(' / '),
+        label:
+          'CPU ms per mail: inbound worker (with its parse thread) / outbox / watcher + SMTP sink / Dovecot / Redis',
+        value: [cpu.inbound, cpu.outbox, cpu.watcher, cpu.dovecot, cpu.redis]
+          .map((xs) => pct(xs, 50).toFixed(1))
+          .join(' / '),
       },
       {
         label: 'madoguchi / baseline (medians)',

@@ -25,7 +25,7 @@ await Promise.all([redis.start(), sink.start(), dovecot.start()]);
 try {
   for (const bench of BENCHES) {
     if (only && !bench.name.startsWith(only)) continue;
-    const rows = await bench.run({ redisUrl: redis.url, sink, dovecot, tmp });
+    const rows = await bench.run({ redisUrl: redis.url, redis, sink, dovecot, tmp });
     process.stdout.write(`\n## ${bench.name}\n`);
     for (const r of rows) process.stdout.write(`${r.label.padEnd(48)} ${r.value}\n`);
   }

@@ -1,4 +1,5 @@
 import type { PrivateDovecot } from '../src/devstack/dovecot.js';
+import type { PrivateRedis } from '../src/devstack/redis.js';
 import type { SmtpSink } from '../src/devstack/smtp-sink.js';
 import { bookingsBench } from './bookings.js';
 import { documentsBench } from './documents.js';
@@ -7,6 +8,7 @@ import { outboxBench } from './outbox.js';
 
 export interface BenchEnv {
   redisUrl: string;
+  redis: PrivateRedis;
   sink: SmtpSink;
   dovecot: PrivateDovecot;
   tmp: string;

@@ -61,9 +61,16 @@ export async function waitDone(store: InboundStore, hashes: string[], everyMs = 
 
 export const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
-/** CPU time (user + system, all threads) a process has used so far, in ms, from Linux /proc (CLK_TCK 100). */
-export function procCpuMs(pid: number): number {
+/**
+ * CPU time (user + system, all threads) a process has used so far, in ms, from Linux /proc
+ * (CLK_TCK 100); with `children`, also that of its children that have exited (Dovecot forks a
+ * process per IMAP session, which ends at logout).
+ */
+export function procCpuMs(pid: number, children = false): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return (f[11]! + f[12]! + (children ? f[13]! + f[14]! : 0)) * 10;
 }

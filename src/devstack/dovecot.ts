@@ -24,6 +24,10 @@ function idOf(user: string): { uid: number; gid: number } | undefined {
 export class PrivateDovecot {
   port = 0;
   private child: ChildProcess | undefined;
+  /** The server's (master) process, while it runs: the bench reads its CPU time. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
   readonly conf: string;
 
   constructor(

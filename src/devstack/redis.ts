@@ -11,6 +11,10 @@ import { freePort, waitForPort } from './ports.js';
 export class PrivateRedis {
   port = 0;
   private child: ChildProcess | undefined;
+  /** The server's (master) process, while it runs: the bench reads its CPU time. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
   constructor(private readonly dir: string) {}
 
   get url(): string {

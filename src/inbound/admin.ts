@@ -54,7 +54,7 @@ export async function quarantineShow(deps: InboundDeps, prefix: string) {
   let summary: { from?: string; subject?: string; attachments?: string[] } = {};
   if (!hash.startsWith('oversize-')) {
     try {
-      const m = await deps.parse(hash, false);
+      const m = await deps.parse(hash, { spill: false, skim: true });
       summary = { from: m.from, subject: m.subject, attachments: m.attachments.map((a) => a.filename) };
     } catch (err) {
       summary = { subject: `(not readable: ${(err as Error).message})` };

@@ -74,7 +74,7 @@ async function recordBounce(deps: InboundDeps, ids: string[], recipients: string
 export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan> {
   const { store } = deps;
   let plan = await store.getPlan(ref.hash);
-  // Kept for the effects (documents) so a large mail is parsed once, not twice; a retry re-parses.
+  // Kept for the effects: documents use it when it is complete (nothing skimmed); a retry re-parses.
   let parsedNow: ParsedMail | undefined;
   if (!plan) {
     const receivedAt = jst(ref.internalDate);
@@ -85,7 +85,8 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
       outcome: 'quarantine',
       reason,
     });
-    const parsed = await deps.parse(ref.hash).catch((err: unknown) => err as Error);
+    // Skimmed: what the mail is, not its files; deliverDocuments parses it whole if it needs them.
+    const parsed = await deps.parse(ref.hash, { skim: true }).catch((err: unknown) => err as Error);
     if (parsed instanceof Error && !(parsed instanceof MadoguchiError)) throw parsed; // not the mail: retry
     if (!(parsed instanceof Error)) parsedNow = parsed;
     plan = await store.savePlan(

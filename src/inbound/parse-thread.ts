@@ -3,7 +3,7 @@
 import { MadoguchiError } from '../errors.js';
 import { serveTasks, threadData } from '../runtime/thread-pool.js';
 import { stores } from '../storage/encrypted-store.js';
-import { parseHere, warmParser } from './parse.js';
+import { type ParseOptions, parseHere, warmParser } from './parse.js';
 
 export interface ParseThreadData {
   dataDir: string;
@@ -15,9 +15,9 @@ const data = threadData<ParseThreadData>();
 const parse = parseHere(stores(data), { maxBytes: data.maxBytes });
 await warmParser();
 
-serveTasks<{ hash: string; spill: boolean }>(async ({ hash, spill }) => {
+serveTasks<{ hash: string; opts: ParseOptions }>(async ({ hash, opts }) => {
   try {
-    const mail = await parse(hash, spill);
+    const mail = await parse(hash, opts);
     // Attachment bytes that own their whole ArrayBuffer move to the main thread instead of being
     // copied; a view into a shared one (Node's small-buffer pool) is copied.
     const transfer = new Set<ArrayBuffer>();

@@ -28,10 +28,10 @@ export function parseThreads(config: Readonly<Config>): {
     maxHeapMb: config.inbound.parseHeapMb,
     workerData: data,
   });
-  const parse: MailParser = async (hash, spill = true) => {
+  const parse: MailParser = async (hash, opts = {}) => {
     let answer: Answer;
     try {
-      answer = await pool.run({ hash, spill }, config.inbound.parseTimeoutMs);
+      answer = await pool.run({ hash, opts }, config.inbound.parseTimeoutMs);
     } catch (err) {
       if (err instanceof ThreadFailed && err.kind === 'timeout')
         throw new MadoguchiError('MAIL_PARSE_TIMEOUT', `parse took over ${config.inbound.parseTimeoutMs} ms`);

@@ -7,6 +7,7 @@ import { decodeJis, guessBytes } from './charset.js';
 import { collectMail } from './collect.js';
 import { JapaneseIconv } from './iconv-bridge.js';
 import { declaresJapanese, decodeHeaderValue, has8bit, raw8bitFilenames, rawHeaders } from './raw-headers.js';
+import { SKIM_ABOVE, type Skimmed, skim } from './skim.js';
 
 export interface InboundPart {
   filename: string;
@@ -17,6 +18,8 @@ export interface InboundPart {
   content: Buffer;
   inline: boolean;
   blob?: string;
+  /** Not read (a skimmed parse, see skim.ts): `content` is empty, `size` estimated, `sha256` ''. */
+  skimmed?: true;
 }
 
 export interface ParsedMail {
@@ -34,6 +37,8 @@ export interface ParsedMail {
   attachments: InboundPart[];
   /** What we had to repair, for the audit trail (e.g. 'subject-raw-8bit'). */
   repairs: string[];
+  /** False when some attachment was skimmed: a full parse is needed for its content. */
+  complete: boolean;
 }
 
 /** Parts larger than this are streamed into the document store while parsing, not held whole. */
@@ -74,6 +79,7 @@ export async function parseMail(
   limits: ParseLimits,
   knownHash?: string,
   spillTo?: BlobStore,
+  skimAbove?: number,
 ): Promise<ParsedMail> {
   if (raw.length > limits.maxBytes)
     throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
@@ -92,10 +98,11 @@ export async function parseMail(
     input = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
     repairs.push('cr-line-endings');
   }
+  const skimmed: Skimmed | undefined = skimAbove === undefined ? undefined : skim(input, skimAbove);
   try {
     const m = await Promise.race([
       collectMail(
-        input,
+        skimmed?.input ?? input,
         {
           Iconv: JapaneseIconv,
           checksumAlgo: 'sha256',
@@ -140,7 +147,11 @@ export async function parseMail(
       raw8 ??= raw8bitFilenames(input);
       return raw8;
     };
+    let found = 0;
     const attachments: InboundPart[] = m.attachments.map((a) => {
+      const bodyLength =
+        skimmed && a.content.length < 100 && skimmed.tokens.get(a.content.toString('latin1'));
+      if (bodyLength) found++;
       let filename = a.filename ?? '';
       // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).
       if ((filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename)) && rawNames().length) {
@@ -152,16 +163,30 @@ export async function parseMail(
           repairs.push('filename-recovered-from-raw-bytes');
         }
       }
+      const inline = a.contentDisposition === 'inline' || Boolean(a.related);
+      if (bodyLength)
+        return {
+          filename,
+          contentType: a.contentType,
+          size: Math.floor((bodyLength * 3) / 4),
+          sha256: '',
+          content: Buffer.alloc(0),
+          inline,
+          skimmed: true,
+        };
       return {
         filename,
         contentType: a.contentType,
         size: a.size,
         sha256: a.checksum || createHash('sha256').update(a.content).digest('hex'),
         content: a.content,
-        inline: a.contentDisposition === 'inline' || Boolean(a.related),
+        inline,
         ...(a.blob ? { blob: a.blob } : {}),
       };
     });
+    // Every token must come back as one attachment; if not, the skimmed copy was not the same
+    // mail to mailparser (skim.ts is conservative, this is the check): parse the whole mail.
+    if (skimmed && found !== skimmed.tokens.size) return await parseMail(raw, limits, knownHash, spillTo);
 
     const headers = new Map<string, string[]>();
     for (const { key, line } of m.headerLines) {
@@ -180,6 +205,7 @@ export async function parseMail(
       headers,
       attachments,
       repairs,
+      complete: found === 0,
     };
   } finally {
     clearTimeout(timer);
@@ -220,18 +246,32 @@ export async function warmParser(): Promise<void> {
 }
 
 /**
- * A spooled mail, parsed (`spill`: parts over 8 MB go to the document store). Rejects with a
- * MadoguchiError when the mail is at fault (it is quarantined), with any other error when a retry
- * may succeed (the disk, a thread ended by shutdown).
+ * How to parse: `spill` parts over 8 MB into the document store; `skim` past large files (see
+ * skim.ts) when only what the mail is matters, not its files' content.
  */
-export type MailParser = (hash: string, spill?: boolean) => Promise<ParsedMail>;
+export interface ParseOptions {
+  spill?: boolean;
+  skim?: boolean;
+}
+
+/**
+ * A spooled mail, parsed. Rejects with a MadoguchiError when the mail is at fault (it is
+ * quarantined), with any other error when a retry may succeed (the disk, a thread ended by shutdown).
+ */
+export type MailParser = (hash: string, opts?: ParseOptions) => Promise<ParsedMail>;
 
 /** Read from the spool and parse with `limits`, on this thread (also the body of a parse thread). */
 export function parseHere(s: { spool: BlobStore; documents: BlobStore }, limits: ParseLimits): MailParser {
-  return async (hash, spill = true) => {
+  return async (hash, { spill = true, skim = false } = {}) => {
     const raw = await s.spool.get(hash); // SPOOL_MISSING is the mail's; an fs error is retried
     try {
-      return await parseMail(raw, limits, hash, spill ? s.documents : undefined);
+      return await parseMail(
+        raw,
+        limits,
+        hash,
+        spill ? s.documents : undefined,
+        skim ? SKIM_ABOVE : undefined,
+      );
     } catch (err) {
       // parseMail works on bytes in memory: whatever it throws is the mail's fault.
       throw err instanceof MadoguchiError

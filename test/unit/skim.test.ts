@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ParsedMail, parseMail } from '../../src/inbound/parse.js';
+import { skim } from '../../src/inbound/skim.js';
+
+const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
+const limits = { maxBytes: 40 * 1024 * 1024, timeoutMs: 10_000 };
+const corpus = readdirSync(CORPUS)
+  .filter((d) => d.startsWith('email-'))
+  .flatMap((d) =>
+    readdirSync(path.join(CORPUS, d))
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => path.join(d, f)),
+  );
+
+const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
+const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100_000, 7)]);
+
+/** A mail from CRLF-joined lines. */
+const eml = (...lines: string[]) => Buffer.from(lines.join('\r\n'), 'latin1');
+const head = ['From: a@example.jp', 'Subject: resume', 'Message-ID: <s@example.jp>', 'MIME-Version: 1.0'];
+const pdfPart = (b = 'B') => [
+  `--${b}`,
+  'Content-Type: application/pdf; name="r.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  b64(pdf),
+];
+const textPart = (text: string, b = 'B') => [`--${b}`, 'Content-Type: text/plain; charset=UTF-8', '', text];
+
+/** What a decision reads: everything but the content of the files `lite` skimmed. */
+function view(m: ParsedMail, lite: ParsedMail) {
+  return {
+    subject: m.subject,
+    text: m.text,
+    from: m.from,
+    messageId: m.messageId,
+    headers: [...m.headers],
+    repairs: m.repairs,
+    attachments: m.attachments.map((a, i) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      inline: a.inline,
+      ...(lite.attachments[i]?.skimmed ? {} : { sha256: a.sha256, size: a.size }),
+    })),
+  };
+}
+
+describe('skim: the first parse reads what a mail is, not its files', () => {
+  it('a PDF body is replaced by a token; the parse gives the same mail, the part marked skimmed', async () => {
+    const raw = eml(
+      ...head,
+      'Content-Type: multipart/mixed; boundary="B"',
+      '',
+      ...textPart('hello'),
+      ...pdfPart(),
+      '--B--',
+      '',
+    );
+    const s = skim(raw);
+    expect(s?.tokens.size).toBe(1);
+    expect(s!.input.length).toBeLessThan(1000);
+    const full = await parseMail(raw, limits);
+    const lite = await parseMail(raw, limits, undefined, undefined, 64 * 1024);
+    expect(view(lite, lite)).toEqual(view(full, lite));
+    expect(lite.complete).toBe(false);
+    expect(lite.attachments[0]).toMatchObject({ skimmed: true, filename: 'r.pdf', sha256: '' });
+    expect(lite.attachments[0]!.size).toBeGreaterThan(pdf.length - 3);
+    expect(full.complete).toBe(true);
+  });
+
+  it('nested multiparts: the file inside multipart/related is skimmed', async () => {
+    const raw = eml(
+      ...head,
+      'Content-Type: multipart/mixed; boundary="outer"',
+      '',
+      '--outer',
+      'Content-Type: multipart/related; boundary="inner"',
+      '',
+      ...textPart('hello', 'inner'),
+      ...pdfPart('inner'),
+      '--inner--',
+      '--outer--',
+      '',
+    );
+    expect(skim(raw)?.tokens.size).toBe(1);
+  });
+
+  it.each([
+    ['the boundary quoted in a text', [...textPart('see --B in the text'), ...pdfPart(), '--B--', '']],
+    ['no closing delimiter', [...textPart('x'), ...pdfPart(), '']],
+    ['a part after the closing delimiter', [...textPart('x'), '--B--', ...pdfPart(), '--B--', '']],
+    ['a delimiter with a lone CR in front', [...textPart('x'), ...pdfPart(), '\r--B--', '']],
+    ['a delimiter line with more after it', [...textPart('x'), ...pdfPart(), '--B-- x', '']],
+  ])('not skimmed, parsed whole: %s', async (_, body) => {
+    const raw = eml(...head, 'Content-Type: multipart/mixed; boundary="B"', '', ...body);
+    expect(skim(raw)).toBeUndefined();
+    const m = await parseMail(raw, limits, undefined, undefined, 64 * 1024);
+    expect(m.complete).toBe(true);
+  });
+
+  it.each([
+    ['text, even when large and base64', 'text/plain; charset=UTF-8'],
+    ['a calendar sent as application/ics', 'application/ics'],
+    ['a forwarded message', 'message/rfc822'],
+  ])('never skimmed: %s', (_, type) => {
+    const raw = eml(
+      ...head,
+      'Content-Type: multipart/mixed; boundary="B"',
+      '',
+      '--B',
+      `Content-Type: ${type}`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64(pdf),
+      '--B--',
+      '',
+    );
+    expect(skim(raw)).toBeUndefined();
+  });
+
+  it('every corpus mail, every file part skimmed (threshold 1 byte): the same mail as a full parse', async () => {
+    let skimmedParts = 0;
+    for (const f of corpus) {
+      const raw = readFileSync(path.join(CORPUS, f));
+      const full = await parseMail(raw, limits).catch((e: Error) => e);
+      const lite = await parseMail(raw, limits, undefined, undefined, 1).catch((e: Error) => e);
+      if (full instanceof Error) {
+        expect(lite, f).toBeInstanceOf(Error);
+        continue;
+      }
+      expect(lite, f).not.toBeInstanceOf(Error);
+      expect(view(lite as ParsedMail, lite as ParsedMail), f).toEqual(view(full, lite as ParsedMail));
+      skimmedParts += (lite as ParsedMail).attachments.filter((a) => a.skimmed).length;
+    }
+    expect(skimmedParts).toBeGreaterThan(20);
+  });
+});
