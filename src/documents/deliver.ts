@@ -27,7 +27,7 @@ export async function deliverDocuments(
     svc.store.getStaff(booking.staffId),
   ]);
   if (!seeker || !staff) return {};
-  const parsed = parsedAlready?.complete ? parsedAlready : await deps.parse(plan.hash);
+  const parsed = parsedAlready?.complete ? parsedAlready : await deps.parse(plan.hash); // a retry re-parses
   const a = await acceptDocuments(
     { config: cfg, blobs: deps.documents, docs: deps.docs },
     plan.hash,

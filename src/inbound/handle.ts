@@ -85,13 +85,22 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
       outcome: 'quarantine',
       reason,
     });
-    // Skimmed: what the mail is, not its files; deliverDocuments parses it whole if it needs them.
-    const parsed = await deps.parse(ref.hash, { skim: true }).catch((err: unknown) => err as Error);
-    if (parsed instanceof Error && !(parsed instanceof MadoguchiError)) throw parsed; // not the mail: retry
+    const parse = async (skim: boolean) => {
+      const p = await deps.parse(ref.hash, { skim }).catch((err: unknown) => err as Error);
+      if (p instanceof Error && !(p instanceof MadoguchiError)) throw p; // not the mail: retry
+      return p;
+    };
+    // Skimmed first: what the mail is, not its files (skim.ts).
+    let parsed = await parse(true);
+    let decided = parsed instanceof Error ? quarantine(parsed.code) : await facts(deps, parsed, receivedAt);
+    // Documents for staff need the files: parsed whole now, so a file that cannot be (too slow, too
+    // big) quarantines the mail with its reason before any effect, as on the first parse.
+    if (decided.action === 'deliver-documents' && !(parsed instanceof Error) && !parsed.complete) {
+      parsed = await parse(false);
+      if (parsed instanceof Error) decided = quarantine(parsed.code);
+    }
     if (!(parsed instanceof Error)) parsedNow = parsed;
-    plan = await store.savePlan(
-      parsed instanceof Error ? quarantine(parsed.code) : await facts(deps, parsed, receivedAt),
-    );
+    plan = await store.savePlan(decided);
   }
   await apply(deps, plan, parsedNow);
   parsedNow = undefined;

@@ -132,8 +132,9 @@ export class Mover {
    * Each UID is claimed (CLAIM) before it is moved: two sessions moving one UID at once would
    * both COPY it before either EXPUNGEs, leaving two copies. A UID is forgotten only once its MOVE
    * is done, so a process killed in between leaves it recorded, and the retry of its job moves it
-   * as soon as the claim's owner is seen dead. MOVE of a UID already moved is a no-op. Returns the
-   * hashes with a UID held by another live mover.
+   * as soon as the claim's owner is seen dead. A claim is released right after its MOVE: a MOVE
+   * of a UID already moved is a no-op, even from a session that last looked before it (Dovecot;
+   * pinned in test/integration/mover.test.ts). Returns the hashes with a UID another live mover holds.
    */
   private async moveNow(items: Array<{ hash: string; outcome: Outcome }>, c: ImapFlow): Promise<Set<string>> {
     const { redis } = this.store;

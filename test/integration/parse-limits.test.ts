@@ -4,17 +4,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeDocuments } from '../../src/documents/purge.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
 import { appendRaw } from '../helpers/imap.js';
-import { INBOUND_SETTINGS, type InboundStack, inboundStack, waitHandled } from '../helpers/inbound.js';
+import {
+  INBOUND_SETTINGS,
+  type InboundStack,
+  inboundStack,
+  openDay,
+  seekerWithBooking,
+  waitHandled,
+} from '../helpers/inbound.js';
 import { mail, TRUSTED_MX } from '../helpers/mail.js';
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
 
-/** A mail whose parse takes far longer than 100 ms anywhere: a 20 MB attachment to decode and spill. */
-function slowMail(id: string): Buffer {
+/**
+ * A mail whose parse takes far longer than 100 ms anywhere: 20 MB of base64 text to decode and
+ * spill (text, so the first parse cannot skim past it as it would a file; see skim.ts).
+ */
+function slowMail(
+  id: string,
+  from = 'slow@example.jp',
+  type = 'text/plain; charset=UTF-8; name="scan.txt"',
+): Buffer {
   return Buffer.from(
     [
       `Authentication-Results: ${TRUSTED_MX}; dmarc=pass header.from=example.jp`,
-      'From: slow@example.jp',
+      `From: ${from}`,
       'To: consult@madoguchi.localhost',
       'Subject: scan',
       `Message-ID: ${id}`,
@@ -22,7 +36,7 @@ function slowMail(id: string): Buffer {
       'Content-Type: multipart/mixed; boundary="B"',
       '',
       '--B',
-      'Content-Type: application/pdf; name="scan.pdf"',
+      `Content-Type: ${type}`,
       'Content-Transfer-Encoding: base64',
       '',
       b64(Buffer.alloc(20 * 1024 * 1024, 0x25)),
@@ -71,5 +85,22 @@ describe('inbound.parseTimeoutMs: a parse still running is killed with its threa
       await deps.svc.close();
     }
     expect(readdirSync(spool).filter((f) => f.startsWith('.tmp-'))).toEqual(['.tmp-in-progress']);
+  });
+
+  it("a seeker's documents are skimmed first, then parsed whole under the same limit", {
+    timeout: 90_000,
+  }, async () => {
+    await seekerWithBooking(s.svc, 'docs-slow@example.jp', `${openDay(s.ctx, 7).toISODate()}T14:00`);
+    const id = '<slow-documents@example.jp>';
+    await appendRaw(
+      'box13',
+      'INBOX',
+      slowMail(id, 'docs-slow@example.jp', 'application/pdf; name="scan.pdf"'),
+    );
+    expect(await waitHandled('box13', id, 60_000)).toBe('Quarantine');
+    expect((await s.store.quarantined()).map((q) => q.reason)).toEqual([
+      'MAIL_PARSE_TIMEOUT',
+      'MAIL_PARSE_TIMEOUT',
+    ]);
   });
 });
