@@ -191,6 +191,8 @@ export const inboundBench: Bench = {
         value: rate(rawRates),
       },
       {
+        // The mix's senders are verified but not seekers on file: mails with files go to triage and
+        // the files are never read (skim.ts). Document mails for staff: the documents bench.
         label: 'madoguchi (spool, queue, parse, decide, act, move), mails/s',
         value: rate(tpRates),
       },

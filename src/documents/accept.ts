@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { jst } from '../domain/time.js';
 import { documentParts } from '../inbound/intent.js';
-import { type InboundPart, type ParsedMail, parseLimits, parseMail } from '../inbound/parse.js';
+import type { InboundPart, ParsedMail } from '../inbound/parse.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { type Checked, checkParts } from './checks.js';
 import { documentKind, pdfText, seekerNumberIn } from './pdf-text.js';
@@ -12,19 +12,12 @@ import type { DocumentRecord, DocumentStore } from './store.js';
 
 /**
  * Candidate documents of a mail: every non-body part (inline photos of a résumé too), and the
- * parts of a forwarded message/rfc822, one level down.
+ * parts of a forwarded message/rfc822, one level down (opened by the parse, see parseMail).
  */
-export async function candidateParts(m: ParsedMail, cfg: Pick<Config, 'inbound'>): Promise<InboundPart[]> {
-  const out: InboundPart[] = [];
-  for (const p of documentParts(m)) {
-    if (/^message\/rfc822/i.test(p.contentType) && !p.blob) {
-      const inner = await parseMail(p.content, parseLimits(cfg)).catch(() => undefined);
-      if (inner) out.push(...documentParts(inner).filter((q) => !/^message\/rfc822/i.test(q.contentType)));
-      continue;
-    }
-    out.push(p);
-  }
-  return out;
+export function candidateParts(m: ParsedMail): InboundPart[] {
+  return documentParts(m.attachments).flatMap((p) =>
+    /^message\/rfc822/i.test(p.contentType) && !p.blob ? documentParts(p.forwarded ?? []) : [p],
+  );
 }
 
 export interface Accepted {
@@ -43,9 +36,7 @@ export async function acceptDocuments(
   booking: Booking,
   seeker: Seeker,
 ): Promise<Accepted> {
-  const checked = await checkParts(await candidateParts(parsed, deps.config), deps.config.documents, (b) =>
-    deps.blobs.get(b),
-  );
+  const checked = await checkParts(candidateParts(parsed), deps.config.documents, (b) => deps.blobs.get(b));
   const accepted: DocumentRecord[] = [];
   const refused: Checked[] = [];
   const purgeAfter = jst(booking.end).plus({ days: deps.config.documents.retentionDays }).toUTC().toISO()!;

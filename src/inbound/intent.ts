@@ -57,10 +57,9 @@ export function calendarReply(
   return undefined;
 }
 
-export const documentParts = (m: ParsedMail) =>
-  m.attachments.filter(
-    (a) => !/^(text\/calendar|application\/ics|message\/delivery-status)/i.test(a.contentType),
-  );
+/** The parts that may be documents: not a calendar part or a delivery report. */
+export const documentParts = (parts: InboundPart[]) =>
+  parts.filter((a) => !/^(text\/calendar|application\/ics|message\/delivery-status)/i.test(a.contentType));
 
 /** The sender's intent, in order of precedence. `outOfScope` is config booking.outOfScope (B12). */
 export function detectIntent(m: ParsedMail, outOfScope: Array<{ kind: string; keywords: string[] }>): Intent {
@@ -70,7 +69,7 @@ export function detectIntent(m: ParsedMail, outOfScope: Array<{ kind: string; ke
   const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
   const words = fold(`${subject}\n${ownWords(m.text)}`);
   if (CANCEL.some((r) => r.test(words)) && !NOT_CANCEL.some((r) => r.test(words))) return { kind: 'cancel' };
-  if (documentParts(m).length > 0) return { kind: 'documents' };
+  if (documentParts(m.attachments).length > 0) return { kind: 'documents' };
   for (const s of outOfScope)
     if (s.keywords.some((k) => words.includes(fold(k)))) return { kind: 'out-of-scope', scope: s.kind };
   if (BOOKING.some((r) => r.test(words))) return { kind: 'booking-request' };

@@ -3,7 +3,7 @@
 import { MadoguchiError } from '../errors.js';
 import { serveTasks, threadData } from '../runtime/thread-pool.js';
 import { stores } from '../storage/encrypted-store.js';
-import { type ParseOptions, parseHere, warmParser } from './parse.js';
+import { everyPart, type ParseOptions, parseHere, warmParser } from './parse.js';
 
 export interface ParseThreadData {
   dataDir: string;
@@ -21,7 +21,7 @@ serveTasks<{ hash: string; opts: ParseOptions }>(async ({ hash, opts }) => {
     // Attachment bytes that own their whole ArrayBuffer move to the main thread instead of being
     // copied; a view into a shared one (Node's small-buffer pool) is copied.
     const transfer = new Set<ArrayBuffer>();
-    for (const a of mail.attachments) {
+    for (const a of everyPart(mail)) {
       const b = a.content.buffer;
       if (b instanceof ArrayBuffer && a.content.byteOffset === 0 && b.byteLength === a.content.byteLength)
         transfer.add(b);

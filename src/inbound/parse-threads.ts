@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { type ErrorCode, MadoguchiError } from '../errors.js';
 import { ThreadFailed, ThreadPool, threadModule } from '../runtime/thread-pool.js';
-import type { MailParser, ParsedMail } from './parse.js';
+import { everyPart, type MailParser, type ParsedMail } from './parse.js';
 import type { ParseThreadData } from './parse-thread.js';
 
 type Answer = { ok: true; mail: ParsedMail } | { ok: false; code?: ErrorCode; message: string };
@@ -43,7 +43,7 @@ export function parseThreads(config: Readonly<Config>): {
     if (!answer.ok)
       throw answer.code ? new MadoguchiError(answer.code, answer.message) : new Error(answer.message);
     // Bytes cross threads as plain Uint8Arrays: Buffers again, without copying.
-    for (const a of answer.mail.attachments)
+    for (const a of everyPart(answer.mail))
       a.content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
     return answer.mail;
   };

@@ -20,6 +20,8 @@ export interface InboundPart {
   blob?: string;
   /** Not read (a skimmed parse, see skim.ts): `content` is empty, `size` estimated, `sha256` ''. */
   skimmed?: true;
+  /** A forwarded message's own parts (a whole parse of message/rfc822 that parses; one level). */
+  forwarded?: InboundPart[];
 }
 
 export interface ParsedMail {
@@ -68,19 +70,36 @@ function firstAddress(v: AddressObject | AddressObject[] | undefined): string | 
 const ids = (v: string | string[] | undefined) =>
   (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter(Boolean);
 
+export interface ParseMailOptions {
+  /** The mail's SHA-256 when the caller knows it (the spool's name for it). */
+  hash?: string;
+  /** Parts over 8 MB stream into this store instead of memory. */
+  spillTo?: BlobStore;
+  /** Skim past file bodies over this many bytes (skim.ts); the parse is then not `complete`. */
+  skimAbove?: number;
+  /** A forwarded message being parsed: its own forwarded messages are not opened. */
+  forwarded?: boolean;
+}
+
+const FORWARDED = /^message\/rfc822/i;
+
+/** Every part with bytes: the attachments and the parts of forwarded messages. */
+export const everyPart = (m: ParsedMail): InboundPart[] =>
+  m.attachments.flatMap((a) => [a, ...(a.forwarded ?? [])]);
+
 /**
  * Parse one raw mail, bounded: larger than maxBytes or slower than timeoutMs is a
  * MadoguchiError (the caller quarantines). A parse on this thread cannot be interrupted, so
  * timeoutMs is a ceiling on waiting, not a kill: the inbound worker parses in threads
- * (parse-threads.ts), which are.
+ * (parse-threads.ts), which are. A whole parse also opens each forwarded message/rfc822 part, one
+ * level down, for its files (D1): inside the same bounded parse, not later on the worker's loop.
  */
 export async function parseMail(
   raw: Buffer,
   limits: ParseLimits,
-  knownHash?: string,
-  spillTo?: BlobStore,
-  skimAbove?: number,
+  opts: ParseMailOptions = {},
 ): Promise<ParsedMail> {
+  const { hash: knownHash, spillTo, skimAbove } = opts;
   if (raw.length > limits.maxBytes)
     throw new MadoguchiError('MAIL_TOO_LARGE', `mail of ${raw.length} bytes exceeds ${limits.maxBytes}`);
   let timer: NodeJS.Timeout | undefined;
@@ -186,7 +205,14 @@ export async function parseMail(
     });
     // Every token must come back as one attachment; if not, the skimmed copy was not the same
     // mail to mailparser (skim.ts is conservative, this is the check): parse the whole mail.
-    if (skimmed && found !== skimmed.tokens.size) return await parseMail(raw, limits, knownHash, spillTo);
+    if (skimmed && found !== skimmed.tokens.size)
+      return await parseMail(raw, limits, { ...opts, skimAbove: undefined });
+    if (!skimmed && !opts.forwarded)
+      for (const a of attachments)
+        if (FORWARDED.test(a.contentType) && !a.blob) {
+          const inner = await parseMail(a.content, limits, { forwarded: true }).catch(() => undefined);
+          if (inner) a.forwarded = inner.attachments.filter((q) => !FORWARDED.test(q.contentType));
+        }
 
     const headers = new Map<string, string[]>();
     for (const { key, line } of m.headerLines) {
@@ -243,6 +269,7 @@ export async function warmParser(): Promise<void> {
     ].join('\r\n'),
   );
   for (let i = 0; i < 3; i++) await parseMail(sample, { maxBytes: sample.length });
+  await parseMail(sample, { maxBytes: sample.length }, { skimAbove: SKIM_ABOVE });
 }
 
 /**
@@ -265,13 +292,11 @@ export function parseHere(s: { spool: BlobStore; documents: BlobStore }, limits:
   return async (hash, { spill = true, skim = false } = {}) => {
     const raw = await s.spool.get(hash); // SPOOL_MISSING is the mail's; an fs error is retried
     try {
-      return await parseMail(
-        raw,
-        limits,
+      return await parseMail(raw, limits, {
         hash,
-        spill ? s.documents : undefined,
-        skim ? SKIM_ABOVE : undefined,
-      );
+        ...(spill ? { spillTo: s.documents } : {}),
+        ...(skim ? { skimAbove: SKIM_ABOVE } : {}),
+      });
     } catch (err) {
       // parseMail works on bytes in memory: whatever it throws is the mail's fault.
       throw err instanceof MadoguchiError

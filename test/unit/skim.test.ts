@@ -62,7 +62,7 @@ describe('skim: the first parse reads what a mail is, not its files', () => {
     expect(s?.tokens.size).toBe(1);
     expect(s!.input.length).toBeLessThan(1000);
     const full = await parseMail(raw, limits);
-    const lite = await parseMail(raw, limits, undefined, undefined, 64 * 1024);
+    const lite = await parseMail(raw, limits, { skimAbove: 64 * 1024 });
     expect(view(lite, lite)).toEqual(view(full, lite));
     expect(lite.complete).toBe(false);
     expect(lite.attachments[0]).toMatchObject({ skimmed: true, filename: 'r.pdf', sha256: '' });
@@ -96,7 +96,7 @@ describe('skim: the first parse reads what a mail is, not its files', () => {
   ])('not skimmed, parsed whole: %s', async (_, body) => {
     const raw = eml(...head, 'Content-Type: multipart/mixed; boundary="B"', '', ...body);
     expect(skim(raw)).toBeUndefined();
-    const m = await parseMail(raw, limits, undefined, undefined, 64 * 1024);
+    const m = await parseMail(raw, limits, { skimAbove: 64 * 1024 });
     expect(m.complete).toBe(true);
   });
 
@@ -125,7 +125,7 @@ describe('skim: the first parse reads what a mail is, not its files', () => {
     for (const f of corpus) {
       const raw = readFileSync(path.join(CORPUS, f));
       const full = await parseMail(raw, limits).catch((e: Error) => e);
-      const lite = await parseMail(raw, limits, undefined, undefined, 1).catch((e: Error) => e);
+      const lite = await parseMail(raw, limits, { skimAbove: 1 }).catch((e: Error) => e);
       if (full instanceof Error) {
         expect(lite, f).toBeInstanceOf(Error);
         continue;
