@@ -85,11 +85,12 @@ export async function quarantineRelease(deps: InboundDeps, prefix: string, actor
   } finally {
     await queue.close();
   }
-  await deps.store.forget(hash);
+  const undo = await deps.store.forget(hash);
+  let appended = false;
   const c = createImapClient(cfg);
   c.on('error', () => undefined);
-  await c.connect();
   try {
+    await c.connect();
     const lock = await c.getMailboxLock(cfg.inbound.quarantineMailbox);
     try {
       // Our copy in Quarantine: only messages of the recorded size are downloaded and hashed, not
@@ -110,10 +111,16 @@ export async function quarantineRelease(deps: InboundDeps, prefix: string, actor
         raw,
         rec.internalDate ? new Date(rec.internalDate) : undefined,
       );
+      appended = true;
       if (doomed.length) await deleteUids(c, doomed.join(','));
     } finally {
       lock.release();
     }
+  } catch (err) {
+    // Not released (IMAP down, APPEND refused): the mail is still quarantined, so is its record.
+    // Once appended it is released, and is handled anew; only a stale copy stays in Quarantine.
+    if (!appended) await undo();
+    throw err;
   } finally {
     await c.logout().catch(() => c.close());
   }

@@ -143,9 +143,33 @@ export class InboundStore {
   async done(hash: string): Promise<Outcome | undefined> {
     return ((await this.redis.get(this.k('done', hash))) as Outcome | null) ?? undefined;
   }
-  async forget(hash: string): Promise<void> {
-    await this.redis.del(this.k('done', hash), this.k('plan', hash), this.k('q', hash), this.k('step', hash));
-    await this.redis.zrem(this.k('quarantine'), hash);
+  /**
+   * Forget how a mail was handled (done marker, plan, steps, quarantine record) so it is handled
+   * anew. Returns how to put all of it back, for a caller whose next step may fail.
+   */
+  async forget(hash: string): Promise<() => Promise<void>> {
+    const keys = ['done', 'plan', 'q', 'step'].map((part) => this.k(part, hash));
+    const list = this.k('quarantine');
+    const saved = this.redis.pipeline();
+    for (const key of keys) saved.dumpBuffer(key).pttl(key);
+    const r = await exec(saved.zscore(list, hash));
+    await exec(
+      this.redis
+        .multi()
+        .del(...keys)
+        .zrem(list, hash),
+    );
+    return async () => {
+      const m = this.redis.multi();
+      for (const [i, key] of keys.entries()) {
+        const dump = r[2 * i] as Buffer | null;
+        const ttl = r[2 * i + 1] as number;
+        if (dump) m.restore(key, Math.max(ttl, 0), dump, 'REPLACE');
+      }
+      const score = r[2 * keys.length] as string | null;
+      if (score !== null) m.zadd(list, score, hash);
+      await exec(m);
+    };
   }
 
   async quarantined(): Promise<Array<{ hash: string; reason: string; rule: string; at: string }>> {
