@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_DIR } from '../config/load.js';
 
@@ -44,14 +44,20 @@ export function renderPlain(file: string, vars: Record<string, string>): string 
   return fill(read(file), vars).trimEnd();
 }
 
+/** Which file answers for a reply in a language: looked up once (staff and ops replies are ja only). */
+const replyFiles = new Map<string, string>();
+
 /** templates/replies/<name>.<lang>.txt: first line `Subject: …`, then the body. Falls back to ja. */
 export function renderReply(name: string, lang: 'ja' | 'en', vars: Record<string, string>): Rendered {
-  let t: string;
-  try {
-    t = read(`replies/${name}.${lang}.txt`);
-  } catch {
-    t = read(`replies/${name}.ja.txt`);
+  const key = `${name}.${lang}`;
+  let file = replyFiles.get(key);
+  if (file === undefined) {
+    file = existsSync(path.join(TEMPLATES_DIR, `replies/${key}.txt`))
+      ? `replies/${key}.txt`
+      : `replies/${name}.ja.txt`;
+    replyFiles.set(key, file);
   }
+  const t = read(file);
   const nl = t.indexOf('\n');
   const subject = fill(t.slice(0, nl).replace(/^Subject:\s*/, ''), vars).trim();
   const text = fill(t.slice(nl + 1), vars);

@@ -7,7 +7,9 @@ import { type Command, firstPositional } from '../command.js';
 import { withServices } from './with-services.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const ACTOR = { by: { type: 'string' as const, default: 'staff' } };
+// Who acts: --actor as in every other command; --by, its older name here, still works.
+const ACTOR = { actor: { type: 'string' as const }, by: { type: 'string' as const, default: 'staff' } };
+const actorOf = (v: Record<string, unknown>) => str(v.actor ?? v.by);
 
 // Output names the booking, time and staff id only: no seeker data on a shared terminal (P5).
 function summary(b: Booking) {
@@ -31,7 +33,7 @@ export const bookCmd: Command = {
   path: ['book'],
   summary: 'Book a consultation taken by phone (B5-B12) and send the invitations',
   usage:
-    'madoguchi book --seeker-number S --name N --birthdate YYYY-MM-DD --email E --phone P --at YYYY-MM-DDTHH:mm --topic T [--override-lead-time --reason R] [--by STAFF]',
+    'madoguchi book --seeker-number S --name N --birthdate YYYY-MM-DD --email E --phone P --at YYYY-MM-DDTHH:mm --topic T [--override-lead-time --reason R] [--actor STAFF]',
   options: {
     'seeker-number': { type: 'string' },
     name: { type: 'string' },
@@ -54,7 +56,7 @@ export const bookCmd: Command = {
         phone: str(v.phone),
         at: str(v.at),
         topic: str(v.topic),
-        actor: str(v.by),
+        actor: actorOf(v),
         ...(v['override-lead-time'] ? { overrideLeadTime: { reason: str(v.reason) } } : {}),
       });
       await notifyBooking(svc, res.booking.id);
@@ -71,7 +73,7 @@ export const bookCmd: Command = {
 export const rescheduleCmd: Command = {
   path: ['reschedule'],
   summary: 'Move a booking to another slot (same invitation UID, SEQUENCE+1)',
-  usage: 'madoguchi reschedule ID --at YYYY-MM-DDTHH:mm [--override-lead-time --reason R]',
+  usage: 'madoguchi reschedule ID --at YYYY-MM-DDTHH:mm [--override-lead-time --reason R] [--actor STAFF]',
   options: {
     at: { type: 'string' },
     'override-lead-time': { type: 'boolean' },
@@ -84,7 +86,7 @@ export const rescheduleCmd: Command = {
         svc,
         needId(positionals, 'reschedule'),
         str(v.at),
-        str(v.by),
+        actorOf(v),
         v['override-lead-time'] ? { reason: str(v.reason) } : undefined,
       );
       await notifyBooking(svc, b.id);
@@ -95,14 +97,14 @@ export const rescheduleCmd: Command = {
 export const cancelCmd: Command = {
   path: ['cancel'],
   summary: 'Cancel a booking reported by phone or e-mail (C1); CANCEL invitations follow',
-  usage: 'madoguchi cancel ID --channel phone|email',
+  usage: 'madoguchi cancel ID --channel phone|email [--actor STAFF]',
   options: { channel: { type: 'string' }, ...ACTOR },
   run: ({ values: v, positionals }, io) =>
     withServices(io, async (svc) => {
       const channel = str(v.channel);
       if (channel !== 'phone' && channel !== 'email')
         throw new MadoguchiError('USAGE', '--channel must be phone or email (C1)');
-      const b = await cancel(svc, needId(positionals, 'cancel'), channel, str(v.by));
+      const b = await cancel(svc, needId(positionals, 'cancel'), channel, actorOf(v));
       await notifyBooking(svc, b.id);
       return { json: summary(b), human: `cancelled ${line(b)}` };
     }),
@@ -111,11 +113,11 @@ export const cancelCmd: Command = {
 export const attendCmd: Command = {
   path: ['attend'],
   summary: 'Record that the consultation started (it can then never become a no-show, C3)',
-  usage: 'madoguchi attend ID',
+  usage: 'madoguchi attend ID [--actor STAFF]',
   options: { ...ACTOR },
   run: ({ values: v, positionals }, io) =>
     withServices(io, async (svc) => {
-      const b = await attend(svc, needId(positionals, 'attend'), str(v.by));
+      const b = await attend(svc, needId(positionals, 'attend'), actorOf(v));
       return { json: summary(b), human: `started ${line(b)}` };
     }),
 };
