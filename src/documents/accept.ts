@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { jst } from '../domain/time.js';
 import { documentParts } from '../inbound/intent.js';
-import type { InboundPart, ParsedMail } from '../inbound/parse.js';
+import { FORWARDED, type InboundPart, type ParsedMail } from '../inbound/parse.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { type Checked, checkParts } from './checks.js';
 import { documentKind, pdfText, seekerNumberIn } from './pdf-text.js';
@@ -16,7 +16,7 @@ import type { DocumentRecord, DocumentStore } from './store.js';
  */
 export function candidateParts(m: ParsedMail): InboundPart[] {
   return documentParts(m.attachments).flatMap((p) =>
-    /^message\/rfc822/i.test(p.contentType) && !p.blob ? documentParts(p.forwarded ?? []) : [p],
+    FORWARDED.test(p.contentType) && !p.blob ? documentParts(p.forwarded ?? []) : [p],
   );
 }
 

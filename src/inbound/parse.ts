@@ -77,11 +77,12 @@ export interface ParseMailOptions {
   spillTo?: BlobStore;
   /** Skim past file bodies over this many bytes (skim.ts); the parse is then not `complete`. */
   skimAbove?: number;
-  /** A forwarded message being parsed: its own forwarded messages are not opened. */
-  forwarded?: boolean;
+  /** Parsing a forwarded message: its own forwarded messages are not opened. */
+  nested?: boolean;
 }
 
-const FORWARDED = /^message\/rfc822/i;
+/** A forwarded message (message/rfc822 part). */
+export const FORWARDED = /^message\/rfc822/i;
 
 /** Every part with bytes: the attachments and the parts of forwarded messages. */
 export const everyPart = (m: ParsedMail): InboundPart[] =>
@@ -207,10 +208,10 @@ export async function parseMail(
     // mail to mailparser (skim.ts is conservative, this is the check): parse the whole mail.
     if (skimmed && found !== skimmed.tokens.size)
       return await parseMail(raw, limits, { ...opts, skimAbove: undefined });
-    if (!skimmed && !opts.forwarded)
+    if (!skimmed && !opts.nested)
       for (const a of attachments)
         if (FORWARDED.test(a.contentType) && !a.blob) {
-          const inner = await parseMail(a.content, limits, { forwarded: true }).catch(() => undefined);
+          const inner = await parseMail(a.content, limits, { nested: true }).catch(() => undefined);
           if (inner) a.forwarded = inner.attachments.filter((q) => !FORWARDED.test(q.contentType));
         }
 
