@@ -1,19 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, corpusMails } from '../helpers/corpus.js';
 import { appendRaw, listMailbox } from '../helpers/imap.js';
 import { type InboundStack, inboundStack, waitHandled } from '../helpers/inbound.js';
 import { mail } from '../helpers/mail.js';
 import { runCli } from '../helpers/processes.js';
 
-const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
-const files = readdirSync(CORPUS)
-  .filter((d) => d.startsWith('email-'))
-  .flatMap((d) =>
-    readdirSync(path.join(CORPUS, d))
-      .filter((f) => f.endsWith('.eml'))
-      .map((f) => path.join(d, f)),
-  );
+const files = corpusMails();
 
 async function count(user: string, box: string) {
   return (await listMailbox(user, box)).length;

@@ -11,6 +11,7 @@ import { safeFilename } from '../../src/documents/filename.js';
 import { documentKind, pdfText, seekerNumberIn } from '../../src/documents/pdf-text.js';
 import type { InboundPart } from '../../src/inbound/parse.js';
 import { parseMail } from '../../src/inbound/parse.js';
+import { CORPUS } from '../helpers/corpus.js';
 import { japanesePdf } from '../helpers/pdf.js';
 import { makeZip } from '../helpers/zip.js';
 
@@ -213,7 +214,6 @@ describe('PDF text off the main thread (pdf-parse 2 with pdfjs-dist CMaps)', () 
 });
 
 describe('corpus: every file ends accepted or refused with a reason (no crash, no hang)', () => {
-  const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
   const PDFS = path.resolve(__dirname, '../fixtures/corpus-pdf');
   const mails = ['email-attachment', 'email-tnef', 'email-japanese'].flatMap((d) =>
     readdirSync(path.join(CORPUS, d)).map((f) => path.join(d, f)),

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { automatedKind } from '../../src/inbound/automated.js';
 import { decodeBytes, guessBytes } from '../../src/inbound/charset.js';
 import { parseMail } from '../../src/inbound/parse.js';
+import { CORPUS } from '../helpers/corpus.js';
 
 const jis = (s: string) =>
   Buffer.from(Encoding.convert(Encoding.stringToCode(s), { to: 'JIS', from: 'UNICODE' }) as number[]);
 
-const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
 const limits = { maxBytes: 40 * 1024 * 1024, timeoutMs: 10_000 };
 const read = (f: string) => readFileSync(path.join(CORPUS, f));
 const parse = (raw: Buffer | string) =>

@@ -1,18 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ParsedMail, parseMail } from '../../src/inbound/parse.js';
 import { skim } from '../../src/inbound/skim.js';
+import { CORPUS, corpusMails } from '../helpers/corpus.js';
 
-const CORPUS = path.resolve(__dirname, '../fixtures/corpus');
 const limits = { maxBytes: 40 * 1024 * 1024, timeoutMs: 10_000 };
-const corpus = readdirSync(CORPUS)
-  .filter((d) => d.startsWith('email-'))
-  .flatMap((d) =>
-    readdirSync(path.join(CORPUS, d))
-      .filter((f) => f.endsWith('.eml'))
-      .map((f) => path.join(d, f)),
-  );
+const corpus = corpusMails();
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100_000, 7)]);
