@@ -2,7 +2,7 @@ import type { Booking } from '../bookings/model.js';
 import { formatJaRange, jst } from '../domain/time.js';
 import type { InboundDeps } from '../inbound/deps.js';
 import { send } from '../inbound/outgoing.js';
-import type { ParsedMail } from '../inbound/parse.js';
+import { isComplete, type ParsedMail } from '../inbound/parse.js';
 import type { Plan } from '../inbound/store.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
@@ -27,7 +27,7 @@ export async function deliverDocuments(
     svc.store.getStaff(booking.staffId),
   ]);
   if (!seeker || !staff) return {};
-  const parsed = parsedAlready?.complete ? parsedAlready : await deps.parse(plan.hash); // a retry re-parses
+  const parsed = parsedAlready && isComplete(parsedAlready) ? parsedAlready : await deps.parse(plan.hash); // a retry re-parses
   const a = await acceptDocuments(
     { config: cfg, blobs: deps.documents, docs: deps.docs },
     plan.hash,

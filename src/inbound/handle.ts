@@ -13,7 +13,7 @@ import { decide } from './decide.js';
 import type { InboundDeps } from './deps.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { send } from './outgoing.js';
-import type { ParsedMail } from './parse.js';
+import { isComplete, type ParsedMail } from './parse.js';
 import type { MailRef, Plan } from './store.js';
 
 const short = (hash: string) => hash.slice(0, 16);
@@ -95,7 +95,7 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
     let decided = parsed instanceof Error ? quarantine(parsed.code) : await facts(deps, parsed, receivedAt);
     // Documents for staff need the files: parsed whole now, so a file that cannot be (too slow, too
     // big) quarantines the mail with its reason before any effect, as on the first parse.
-    if (decided.action === 'deliver-documents' && !(parsed instanceof Error) && !parsed.complete) {
+    if (decided.action === 'deliver-documents' && !(parsed instanceof Error) && !isComplete(parsed)) {
       parsed = await parse(false);
       if (parsed instanceof Error) decided = quarantine(parsed.code);
     }

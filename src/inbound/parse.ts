@@ -39,9 +39,10 @@ export interface ParsedMail {
   attachments: InboundPart[];
   /** What we had to repair, for the audit trail (e.g. 'subject-raw-8bit'). */
   repairs: string[];
-  /** False when some attachment was skimmed: a full parse is needed for its content. */
-  complete: boolean;
 }
+
+/** Every file was read: no attachment was skimmed (a whole parse is needed for their content). */
+export const isComplete = (m: ParsedMail) => !m.attachments.some((a) => a.skimmed);
 
 /** Parts larger than this are streamed into the document store while parsing, not held whole. */
 const SPILL_ABOVE = 8 * 1024 * 1024;
@@ -75,7 +76,7 @@ export interface ParseMailOptions {
   hash?: string;
   /** Parts over 8 MB stream into this store instead of memory. */
   spillTo?: BlobStore;
-  /** Skim past file bodies over this many bytes (skim.ts); the parse is then not `complete`. */
+  /** Skim past file bodies over this many bytes (skim.ts); the parse is then not complete. */
   skimAbove?: number;
   /** Parsing a forwarded message: its own forwarded messages are not opened. */
   nested?: boolean;
@@ -232,7 +233,6 @@ export async function parseMail(
       headers,
       attachments,
       repairs,
-      complete: found === 0,
     };
   } finally {
     clearTimeout(timer);

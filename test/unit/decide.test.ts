@@ -18,7 +18,6 @@ const mail = (subject: string, text: string, attachments: ParsedMail['attachment
   headers: new Map(),
   attachments,
   repairs: [],
-  complete: true,
 });
 const intent = (subject: string, text = '') => detectIntent(mail(subject, text), scope).kind;
 

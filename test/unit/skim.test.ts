@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ParsedMail, parseMail } from '../../src/inbound/parse.js';
+import { isComplete, type ParsedMail, parseMail } from '../../src/inbound/parse.js';
 import { skim } from '../../src/inbound/skim.js';
 import { CORPUS, corpusMails } from '../helpers/corpus.js';
 
@@ -58,10 +58,10 @@ describe('skim: the first parse reads what a mail is, not its files', () => {
     const full = await parseMail(raw, limits);
     const lite = await parseMail(raw, limits, { skimAbove: 64 * 1024 });
     expect(view(lite, lite)).toEqual(view(full, lite));
-    expect(lite.complete).toBe(false);
+    expect(isComplete(lite)).toBe(false);
     expect(lite.attachments[0]).toMatchObject({ skimmed: true, filename: 'r.pdf', sha256: '' });
     expect(lite.attachments[0]!.size).toBeGreaterThan(pdf.length - 3);
-    expect(full.complete).toBe(true);
+    expect(isComplete(full)).toBe(true);
   });
 
   it('nested multiparts: the file inside multipart/related is skimmed', async () => {
@@ -91,7 +91,7 @@ describe('skim: the first parse reads what a mail is, not its files', () => {
     const raw = eml(...head, 'Content-Type: multipart/mixed; boundary="B"', '', ...body);
     expect(skim(raw)).toBeUndefined();
     const m = await parseMail(raw, limits, { skimAbove: 64 * 1024 });
-    expect(m.complete).toBe(true);
+    expect(isComplete(m)).toBe(true);
   });
 
   it.each([
