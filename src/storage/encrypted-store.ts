@@ -81,8 +81,7 @@ export class EncryptedStore implements BlobStore {
 
   /** Stream a mail in; returns its hash and size. Never holds the whole mail in memory. */
   async put(source: Readable, maxBytes: number): Promise<{ hash: string; size: number }> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const { iv, cipher } = this.encryptor();
     const sha = createHash('sha256');
     let size = 0;
     const hash = await this.writeDurably(async (fh) => {
@@ -116,8 +115,7 @@ export class EncryptedStore implements BlobStore {
       };
       return (await this.put(Readable.from(slices()), Number.MAX_SAFE_INTEGER)).hash;
     }
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const { iv, cipher } = this.encryptor();
     const parts = [iv, cipher.update(raw), cipher.final(), cipher.getAuthTag()];
     return this.writeDurably(async (fh) => {
       await writeAll(fh, parts);
@@ -130,25 +128,14 @@ export class EncryptedStore implements BlobStore {
    * durable, then rename it to its content name: a crash leaves nothing or the whole file.
    */
   private async writeDurably(write: (fh: FileHandle) => Promise<string>): Promise<string> {
-    await this.ensureDir(this.dir);
     const tmp = path.join(this.dir, `.tmp-${randomBytes(8).toString('hex')}`);
-    const fh = await open(tmp, 'wx', 0o600).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      this.made.clear(); // the directory was removed under us: make it again
-      await this.ensureDir(this.dir);
-      return open(tmp, 'wx', 0o600);
-    });
+    const fh = await this.inDir(this.dir, () => open(tmp, 'wx', 0o600));
     try {
       const hash = await write(fh);
       await fh.datasync();
       await fh.close();
       const dest = this.fileFor(hash);
-      await this.ensureDir(path.dirname(dest));
-      await rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-        await mkdir(path.dirname(dest), { recursive: true });
-        await rename(tmp, dest);
-      });
+      await this.inDir(path.dirname(dest), () => rename(tmp, dest));
       return hash;
     } catch (err) {
       await fh.close().catch(() => undefined);
@@ -157,12 +144,27 @@ export class EncryptedStore implements BlobStore {
     }
   }
 
-  /** mkdir once per directory and process (two mkdir calls per mail were a tenth of intake). */
+  /** A fresh IV and an AES-256-GCM cipher under the current key. */
+  private encryptor() {
+    const iv = randomBytes(12);
+    return { iv, cipher: createCipheriv('aes-256-gcm', this.key, iv) };
+  }
+
+  /**
+   * `fn` creating something in `dir`. The directory is made once per process, not before every
+   * write; one removed under us (ENOENT) is made again and `fn` tried once more.
+   */
   private readonly made = new Set<string>();
-  private async ensureDir(dir: string): Promise<void> {
-    if (this.made.has(dir)) return;
-    await mkdir(dir, { recursive: true });
-    this.made.add(dir);
+  private async inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    return fn().catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await mkdir(dir, { recursive: true });
+      return fn();
+    });
   }
 
   /** The raw bytes, authenticated (GCM). */
