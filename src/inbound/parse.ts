@@ -240,7 +240,7 @@ export async function parseMail(
 }
 
 /**
- * First use of mailparser, the iconv tables and the header repairs costs ~100 ms, and until V8 has
+ * First use of mailparser, the iconv tables and the header repairs is slow, and until V8 has
  * compiled its hot loops (line splitting, base64) parsing runs at a fraction of its speed: a
  * process or thread that parses mail pays both at start, on this sample with a 256 KB attachment,
  * not with its first real mails.

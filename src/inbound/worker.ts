@@ -30,8 +30,8 @@ async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<vo
 }
 
 /**
- * First use costs ~100 ms (mailparser's lazy parts, iconv tables, luxon's ICU data, the IMAP
- * login): paid at start, not by the first mail. A failure here is not fatal (IMAP may be down;
+ * First use is slow (mailparser's lazy parts, iconv tables, luxon's ICU data, the IMAP login):
+ * paid at start, not by the first mail. A failure here is not fatal (IMAP may be down;
  * the mover connects again when it has work).
  */
 async function warmUp(ctx: Context, mover: Mover): Promise<void> {
