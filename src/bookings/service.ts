@@ -7,6 +7,7 @@ import { outOfScopeKind } from '../domain/scope.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { jst, jstDate, parseJstLocal, ZONE } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
+import { intentWords } from '../intent/words.js';
 import type { Booking, BookingEvent, Seeker } from './model.js';
 import { staffAvailable } from './staff.js';
 import { BookingStore } from './store.js';
@@ -127,7 +128,7 @@ function checkWhen(deps: BookingDeps, start: DateTime, override: { reason: strin
 
 export async function book(deps: BookingDeps, input: BookInput): Promise<BookResult> {
   const rules = deps.config.booking;
-  const kind = outOfScopeKind(input.topic ?? '', rules);
+  const kind = outOfScopeKind(input.topic ?? '', intentWords(deps.config));
   if (kind) {
     throw new MadoguchiError(
       'OUT_OF_SCOPE',

@@ -46,7 +46,11 @@ export const configSchema = z.strictObject({
       leadDays: z.number().int().min(0).max(60),
       useCap: z.strictObject({ max: z.number().int().min(1), perDays: z.number().int().min(1) }).nullable(),
       outOfScope: z.array(
-        z.strictObject({ kind: z.string().min(1), keywords: z.array(z.string().min(1)).min(1) }),
+        z.strictObject({
+          kind: z.string().min(1),
+          keywords: z.array(z.string().min(1)).min(1),
+          unsure: z.array(z.string().min(1)).default([]),
+        }),
       ),
       referralText: z.string().min(1),
     })
@@ -56,6 +60,20 @@ export const configSchema = z.strictObject({
           ctx.addIssue({ code: 'custom', path: ['hours', i], message: 'start must be before end' });
       });
     }),
+  // Word lists of intent reading (src/intent/). Words, not patterns: the grammar is code.
+  intents: z.strictObject({
+    variants: z.record(z.string().min(1), z.string().min(1)),
+    cancel: z.strictObject({
+      words: z.array(z.string().min(1)).min(1),
+      notJoinedTo: z.array(z.string().min(1)),
+      objects: z.array(z.string().min(1)).min(1),
+      absence: z.array(z.string().min(1)),
+    }),
+    bookingRequest: z.strictObject({
+      words: z.array(z.string().min(1)).min(1),
+      changeWords: z.array(z.string().min(1)).min(1),
+    }),
+  }),
   noShow: z.strictObject({ graceMinutes: z.number().int().min(0).max(120) }),
   reminders: z.strictObject({ enabled: z.boolean(), sendAt: hhmm }),
   connections: z.strictObject({

@@ -62,13 +62,13 @@ export function decide(f: Facts): Plan {
         reason: i.partstat,
         bookingId: target.id,
       };
-    return cancellation(f, target);
+    return cancellation(f, target, 'calendar: DECLINED');
   }
   if (i.kind === 'cancel') {
     if (!known) return triage(f, 'C1', why);
     if (f.upcoming.length !== 1)
       return triage(f, 'C1', f.upcoming.length ? 'several upcoming bookings' : 'no upcoming booking');
-    return cancellation(f, f.upcoming[0]!);
+    return cancellation(f, f.upcoming[0]!, i.sentence);
   }
   if (i.kind === 'documents') {
     // D1/D2: only the assigned staff member of a verified seeker's next booking gets the files.
@@ -84,14 +84,19 @@ export function decide(f: Facts): Plan {
       reply: 'documents-received',
     };
   }
+  // When in doubt, triage without a reply: a wrong cancellation or referral harms a seeker.
+  if (i.kind === 'unsure') return triage(f, i.rule, i.reason);
   if (i.kind === 'out-of-scope') return triage(f, 'B12', `out of scope: ${i.scope}`, reply('referral'));
   if (i.kind === 'booking-request')
     return triage(f, 'B8', 'booking or change request (by phone only)', reply('by-phone'));
   return triage(f, 'triage', 'no automatic action');
 }
 
-/** C1: before the consultation day (JST) → cancel; C2: on the day → phone only, staff alerted. */
-function cancellation(f: Facts, b: Booking): Plan {
+/**
+ * C1: before the consultation day (JST) → cancel; C2: on the day → phone only. Either way the
+ * staff member is told, quoting what was taken as the request, so a wrong one is caught that day.
+ */
+function cancellation(f: Facts, b: Booking, quote: string): Plan {
   const day = jstDate(jst(b.start));
   const received = jstDate(f.receivedAt);
   if (received < day)
@@ -102,6 +107,8 @@ function cancellation(f: Facts, b: Booking): Plan {
       reason: 'cancelled by mail before the day',
       bookingId: b.id,
       reply: 'cancelled',
+      alertStaff: true,
+      quote,
     };
   return {
     ...base(f),
@@ -111,5 +118,6 @@ function cancellation(f: Facts, b: Booking): Plan {
     bookingId: b.id,
     reply: 'same-day',
     alertStaff: true,
+    quote,
   };
 }

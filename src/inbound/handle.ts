@@ -5,6 +5,7 @@ import { cancel } from '../bookings/service.js';
 import { deliverDocuments } from '../documents/deliver.js';
 import { formatJaRange, jst, jstDate } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
+import { intentWords } from '../intent/words.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
 import { dmarcPass } from './auth-results.js';
@@ -40,7 +41,7 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
     verified,
     seekerIds,
     upcoming,
-    intent: detectIntent(m, cfg.booking.outOfScope),
+    intent: detectIntent(m, intentWords(cfg)),
     receivedAt,
     english: isEnglish(m),
   });
@@ -160,7 +161,9 @@ async function apply(deps: InboundDeps, plan: Plan, parsed?: ParsedMail): Promis
   if (plan.alertStaff && booking) {
     const staff = await svc.store.getStaff(booking.staffId);
     if (staff) {
-      const r = renderReply('staff-same-day', 'ja', vars({ staffName: staff.name }));
+      // C2: told to phone; C1: cancelled. Both quote the sentence taken as the request.
+      const template = plan.rule === 'C2' ? 'staff-same-day' : 'staff-cancelled';
+      const r = renderReply(template, 'ja', vars({ staffName: staff.name, quote: plan.quote ?? '' }));
       await send(deps, `staff-alert-${plan.hash}`, 'staff-alert', {
         ...envelope(cfg, `alert-${short(plan.hash)}`),
         to: [staff.email],

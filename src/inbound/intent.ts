@@ -1,20 +1,18 @@
+import { readMail } from '../intent/read.js';
+import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
+import type { IntentWords } from '../intent/words.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
 export type Intent =
   | { kind: 'calendar-reply'; partstat: string; uid: string | undefined }
-  | { kind: 'cancel' }
+  /** `sentence`: the sentence taken as the request, quoted to the staff member. */
+  | { kind: 'cancel'; sentence: string }
   | { kind: 'documents' }
   | { kind: 'booking-request' }
   | { kind: 'out-of-scope'; scope: string }
+  /** Mentions a cancellation or an out-of-scope topic without plainly asking: staff decide. */
+  | { kind: 'unsure'; rule: 'C1' | 'B12'; reason: string }
   | { kind: 'other' };
-
-/** NFKC, wave dashes and long-vowel variants folded: 〜～ and ー－‐ differ by mailer, not by meaning. */
-export const fold = (s: string) =>
-  s
-    .normalize('NFKC')
-    .replace(/[\u301c\uff5e\u2053]/g, '~')
-    .replace(/[\u2010-\u2015\u2212\uff0d]/g, '-')
-    .toLowerCase();
 
 /**
  * What the sender wrote, without what they quoted: our own invitation repeats the cancellation
@@ -35,10 +33,6 @@ export function ownWords(text: string): string {
   }
   return out.join('\n');
 }
-
-const CANCEL = [/キャンセル/, /取り?消/, /欠席/, /辞退/, /\bcancel/, /行けなくな/, /参加できな/];
-const NOT_CANCEL = [/キャンセルしません/, /キャンセルはしない/, /\bnot cancel/, /\bdon'?t cancel/];
-const BOOKING = [/予約/, /日程/, /変更/, /\breschedul/, /\bbook(ing)?\b/, /\bappointment/, /日時/];
 
 /** A calendar REPLY (RFC 5546 §3.2.3) in any text/calendar part: the first ATTENDEE's PARTSTAT. */
 export function calendarReply(
@@ -61,18 +55,30 @@ export function calendarReply(
 export const documentParts = (parts: InboundPart[]) =>
   parts.filter((a) => !/^(text\/calendar|application\/ics|message\/delivery-status)/i.test(a.contentType));
 
-/** The sender's intent, in order of precedence. `outOfScope` is config booking.outOfScope (B12). */
-export function detectIntent(m: ParsedMail, outOfScope: Array<{ kind: string; keywords: string[] }>): Intent {
+/**
+ * The sender's intent, in order of precedence. Only a plain request acts (precision first: a wrong
+ * cancellation or referral harms a seeker); a mention that is not one is 'unsure', for staff.
+ */
+export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokenize = analyser): Intent {
   const reply = calendarReply(m.attachments);
   if (reply) return { kind: 'calendar-reply', ...reply };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
-  const words = fold(`${subject}\n${ownWords(m.text)}`);
-  if (CANCEL.some((r) => r.test(words)) && !NOT_CANCEL.some((r) => r.test(words))) return { kind: 'cancel' };
+  const r = readMail(subject, ownWords(m.text), words, tokenize);
+  if (r.cancel?.mode === 'request')
+    // Cancel and move in one mail is a change, and changes are by phone (B8): nothing is cancelled.
+    return r.move ? { kind: 'booking-request' } : { kind: 'cancel', sentence: r.cancel.sentence ?? '' };
   if (documentParts(m.attachments).length > 0) return { kind: 'documents' };
-  for (const s of outOfScope)
-    if (s.keywords.some((k) => words.includes(fold(k)))) return { kind: 'out-of-scope', scope: s.kind };
-  if (BOOKING.some((r) => r.test(words))) return { kind: 'booking-request' };
+  if (r.cancel?.mode === 'unsure')
+    return {
+      kind: 'unsure',
+      rule: 'C1',
+      reason: `possible cancellation, not a plain request (${r.cancel.why})`,
+    };
+  if (r.outOfScope?.mode === 'request') return { kind: 'out-of-scope', scope: r.outOfScope.kind };
+  if (r.outOfScope?.mode === 'unsure')
+    return { kind: 'unsure', rule: 'B12', reason: `possibly out of scope: ${r.outOfScope.kind}` };
+  if (r.change) return { kind: 'booking-request' };
   return { kind: 'other' };
 }
 

@@ -22,6 +22,8 @@ export interface Plan {
   reply?: string;
   english?: boolean;
   alertStaff?: boolean;
+  /** The sentence taken as a cancellation request, quoted to the staff member (never logged). */
+  quote?: string;
   triage?: boolean;
   /** Where a reply goes and how it threads (the sender's own address and Message-ID). */
   replyTo?: string;

@@ -12,8 +12,10 @@ import {
 import { outOfScopeKind } from '../../src/domain/scope.js';
 import { maskSeekerNumber, normaliseSeekerNumber } from '../../src/domain/seeker-number.js';
 import { parseJstLocal } from '../../src/domain/time.js';
+import { intentWords } from '../../src/intent/words.js';
 
-const rules = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }).booking;
+const config = loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } });
+const rules = config.booking;
 const at = (s: string) => parseJstLocal(s)!;
 const code = (fn: () => void) => {
   try {
@@ -119,10 +121,15 @@ describe('seekers (B6) and scope (B12)', () => {
   });
 
   it('B12: new-graduate, disability and vocational-training topics are out of scope', () => {
-    expect(outOfScopeKind('新卒の就職相談', rules)).toBe('new-graduate');
-    expect(outOfScopeKind('障がい者求人について', rules)).toBe('disability');
-    expect(outOfScopeKind('職業訓練を受けたい', rules)).toBe('vocational-training');
-    expect(outOfScopeKind('履歴書の添削', rules)).toBeUndefined();
+    const w = intentWords(config);
+    expect(outOfScopeKind('新卒の就職相談', w)).toBe('new-graduate');
+    expect(outOfScopeKind('障がい者求人について', w)).toBe('disability');
+    expect(outOfScopeKind('職業訓練を受けたい', w)).toBe('vocational-training');
+    expect(outOfScopeKind('履歴書の添削', w)).toBeUndefined();
+    // Words, not substrings: a line failure, a negation, a finished course are not B12.
+    expect(outOfScopeKind('自宅の通信障害でZoomがつながらない件', w)).toBeUndefined();
+    expect(outOfScopeKind('新卒ではありません。転職の相談', w)).toBeUndefined();
+    expect(outOfScopeKind('職業訓練を修了し、求人に応募したい', w)).toBeUndefined();
   });
 });
 

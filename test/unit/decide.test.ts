@@ -1,12 +1,16 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/bookings/model.js';
+import { loadConfig } from '../../src/config/load.js';
 import { ZONE } from '../../src/domain/time.js';
 import { decide, type Facts } from '../../src/inbound/decide.js';
 import { detectIntent, ownWords } from '../../src/inbound/intent.js';
 import type { ParsedMail } from '../../src/inbound/parse.js';
+import { intentWords } from '../../src/intent/words.js';
 
-const scope = [{ kind: 'new-graduate', keywords: ['新卒', 'new graduate'] }];
+const scope = intentWords(
+  loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
+);
 const mail = (subject: string, text: string, attachments: ParsedMail['attachments'] = []): ParsedMail => ({
   hash: 'h',
   messageId: '<m@x>',
@@ -25,13 +29,17 @@ describe('intent (Japanese and English)', () => {
   it.each([
     ['キャンセルします', 'cancel'],
     ['予約を取り消したい', 'cancel'],
-    ['予約の取消', 'cancel'],
+    ['予約の取消をお願いします', 'cancel'],
     ['欠席します', 'cancel'],
-    ['相談を辞退します', 'cancel'],
+    ['明日の相談に参加できなくなりました', 'cancel'],
     ['Please cancel my appointment', 'cancel'],
-    ['ｷｬﾝｾﾙ', 'cancel'], // half-width katakana from old phones: NFKC
+    ['ｷｬﾝｾﾙお願いします', 'cancel'], // half-width katakana from old phones: NFKC
+    ['ｷｬﾝｾﾙ', 'unsure'], // a bare word asks nothing: staff decide
+    ['キャンセル待ちはできますか', 'other'],
+    ['内定取り消しについて相談したい', 'unsure'],
     ['予約を変更したいです', 'booking-request'],
-    ['新卒です。相談できますか', 'out-of-scope'],
+    ['新卒者です。相談できますか', 'out-of-scope'],
+    ['通信障害で接続できません', 'other'],
     ['よろしくお願いします', 'other'],
   ])('%s → %s', (text, kind) => {
     expect(intent('', text)).toBe(kind);
@@ -77,7 +85,7 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     verified: true,
     seekerIds: ['sk_1'],
     upcoming: [booking],
-    intent: { kind: 'cancel' },
+    intent: { kind: 'cancel', sentence: 'キャンセルします' },
     receivedAt: DateTime.fromISO(received, { zone: ZONE }),
     english: false,
     ...over,

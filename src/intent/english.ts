@@ -1,0 +1,64 @@
+import type { Mode } from './grammar.js';
+import type { Hit, SentenceReading } from './japanese.js';
+import type { Sentence } from './sentences.js';
+import { hasWord, type IntentWords } from './words.js';
+
+// English has no analyser here: a few phrase shapes, read in one sentence at a time. Anything
+// they do not recognise is 'unsure', so it goes to staff, never to an automatic action.
+const CANCEL = /\bcancel(?:s|led|ed|ling|ing|lation)?\b/;
+const NEGATION = /\b(not|never|no need|don'?t|doesn'?t|won'?t|isn'?t|aren'?t|shouldn'?t|wouldn'?t)\b|n't\b/;
+const POLITE_ASK = /\b(could|can|would|will) you (please |kindly )?cancel\b/;
+const DOUBT =
+  /\b(if|in case|whether|when|maybe|perhaps|might|may have to|thinking of|considering|not sure)\b/;
+const WANT =
+  /\b(i'?d like to|i would like to|i want to|i wish to|i need to|i have to|i must|please|kindly|i'?ll|i will|i am writing to|i'?m writing to|let me)\b[^.]*\bcancel/;
+const OBJECT = /\bcancel(?:ling|ing)?\s+(?:my|the|our|this|that|your)?\s*([a-z'-]+(?:\s+[a-z-]+)?)/;
+const TIME = /^(on|for|at|tomorrow|today|monday|tuesday|wednesday|thursday|friday|the|\d)/;
+const ABSENCE =
+  /\b(can'?t|cannot|can not|won'?t be able to|will not be able to|unable to|not able to)\s+(attend|make it|come|join)\b/;
+const CHANGE =
+  /\b(reschedule|move (my|the) (appointment|booking|consultation)|change (my|the) (appointment|booking|consultation|time|date)|(book|make) (an?|another|a new) (appointment|booking|consultation))\b/;
+
+function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
+  const m = CANCEL.exec(t);
+  if (!m) return undefined;
+  const after = t.slice(m.index + m[0].length);
+  if (/^\s+(list|policy|fee|waiting)/.test(after) || /waiting list/.test(t)) return undefined;
+  if (POLITE_ASK.test(t)) return { mode: 'request' };
+  if (NEGATION.test(t.slice(0, m.index)) || /^\s+(is|was)\s+not\b/.test(after))
+    return { mode: 'negated', why: 'negated' };
+  const object = OBJECT.exec(t)?.[1];
+  if (object && !TIME.test(object) && !objects.some((o) => object.startsWith(o)))
+    return { mode: 'unsure', why: 'names something else' };
+  if (DOUBT.test(t) || s.question || /\b(was|were|been|got|is) cancell?ed\b/.test(t))
+    return { mode: 'unsure', why: 'not a request' };
+  const imperative = /^(please\s+)?cancel\b/.test(t);
+  return WANT.test(t) || imperative ? { mode: 'request' } : { mode: 'unsure', why: 'not a request' };
+}
+
+/** One English sentence (no Japanese in it). */
+export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
+  const t = s.text;
+  const cancel: Hit[] = [];
+  const c = cancelHit(t, s, w.cancel.objects);
+  if (c) cancel.push(c);
+  else if (ABSENCE.test(t)) {
+    const ours = w.cancel.objects.some((o) => hasWord(t, o));
+    cancel.push(
+      ours && !DOUBT.test(t) && !s.question ? { mode: 'request' } : { mode: 'unsure', why: 'not a request' },
+    );
+  }
+  const outOfScope: SentenceReading['outOfScope'] = [];
+  for (const o of w.outOfScope) {
+    const k = [...o.keywords, ...o.unsure].find((x) => hasWord(t, x));
+    if (!k) continue;
+    const mode: Mode = NEGATION.test(t.slice(0, t.indexOf(k)))
+      ? 'negated'
+      : o.keywords.includes(k) && !/\b(finished|completed|was|were|used to)\b/.test(t) && !DOUBT.test(t)
+        ? 'request'
+        : 'unsure';
+    outOfScope.push({ kind: o.kind, mode });
+  }
+  const change = CHANGE.test(t) && !NEGATION.test(t);
+  return { cancel, change, move: change && !/\b(book|make) (an?|another|a new)\b/.test(t), outOfScope };
+}

@@ -1,0 +1,95 @@
+import type { Token } from './tokenizer.js';
+
+/**
+ * How a sentence holds a word: asking for it, saying it is not so, or something else (a question,
+ * a condition, a past event, a doubt). Only 'request' ever acts automatically.
+ */
+export type Mode = 'request' | 'negated' | 'unsure';
+
+// A clause ends at a comma or at a conjunctive particle that turns to another thought
+// (〜ですが、〜けど). The predicate of a word is what follows it up to there.
+const CLAUSE_END = new Set([
+  '、',
+  ',',
+  'が',
+  'けど',
+  'けれど',
+  'けれども',
+  'のに',
+  'ものの',
+  'しかし',
+  'でも',
+]);
+const isClauseEnd = (t: Token) => CLAUSE_END.has(t.surface) && (t.pos === '記号' || t.pos === '助詞');
+
+/** The tokens after index i up to the end of i's clause. */
+export function predicate(tokens: Token[], i: number): Token[] {
+  const out: Token[] = [];
+  for (let j = i + 1; j < tokens.length; j++) {
+    const t = tokens[j]!;
+    if (isClauseEnd(t)) break;
+    out.push(t);
+  }
+  return out;
+}
+
+// ない (not), ん of ません, ぬ/ず: the negative auxiliaries and the adjective ない of ではない.
+const negative = (t: Token) =>
+  (t.lemma === 'ない' && (t.pos === '助動詞' || t.pos === '形容詞')) ||
+  (t.pos === '助動詞' && ['ん', 'ぬ', 'ず'].includes(t.lemma));
+// A past auxiliary, or a verb of having finished (職業訓練を修了し): an event, not a request.
+const COMPLETE = new Set(['修了', '終了', '終える', '終わる', '済む', '済み', '完了']);
+const past = (t: Token) =>
+  (t.pos === '助動詞' && t.lemma === 'た' && t.surface !== 'たら') || COMPLETE.has(t.lemma);
+const conditional = (t: Token) =>
+  (t.pos === '助詞' && ['ば', 'たら', 'なら'].includes(t.surface)) ||
+  t.surface === 'たら' ||
+  ['場合', '際', 'なら', 'もし'].includes(t.lemma);
+const passive = (t: Token) => t.sub === '接尾' && ['れる', 'られる'].includes(t.lemma);
+const DOUBT = new Set(['迷う', '悩む', '検討', '考える', 'しれる', '可能性', 'どうしよう', '予定', 'かしら']);
+const REQUEST = new Set([
+  'たい',
+  'くださる',
+  '下さる',
+  'お願い',
+  '願う',
+  '希望',
+  'いたす',
+  '致す',
+  'いただく',
+  '頂く',
+  '申し上げる',
+  '存ずる',
+  'ます',
+]);
+// Polite requests put as negative questions (〜していただけませんか): a request, not a negation.
+// Read from the surface, since the analyser splits いただけ oddly (い/た/だけ).
+// お願いできますか and してもよろしいでしょうか are the same politeness.
+const POLITE_ASK =
+  /(いただけ|頂け|もらえ|貰え|くれ)(ませんか|ません(でしょう)?か|ないでしょうか|ますでしょうか|ますか|ないか)|お願い(でき|いたせ|致せ)(ますか|ませんか|ますでしょうか|ないでしょうか)|(して|させて)も(よろしい|いい|大丈夫)(でしょうか|ですか)/;
+
+/** A condition in the sentence (もし, 場合, 〜ば) or doubt in the predicate (迷う, かもしれない), or a passive. */
+export const doubtful = (pred: Token[], sentence: Token[]) =>
+  sentence.some(conditional) || pred.some((t) => DOUBT.has(t.lemma) || passive(t));
+/** The clause asks a question (か, でしょうか, a question mark). */
+export const asking = (pred: Token[], question: boolean) =>
+  question || pred.at(-1)?.surface === 'か' || /でしょうか$/.test(pred.map((t) => t.surface).join(''));
+
+/** The mode of a word from its predicate (the tokens after it in its clause) and its sentence. */
+export function modeOf(pred: Token[], sentence: Token[], question: boolean): Mode {
+  if (POLITE_ASK.test(pred.map((t) => t.surface).join(''))) return 'request';
+  if (pred.some(negative)) return 'negated';
+  if (doubtful(pred, sentence) || asking(pred, question) || pred.some(past)) return 'unsure';
+  return pred.some((t) => REQUEST.has(t.lemma)) ? 'request' : 'unsure';
+}
+
+export const isNoun = (t: Token | undefined) => t?.pos === '名詞' || t?.pos === '接頭詞';
+
+/** The run of nouns (a compound: 障害者雇用, 予約キャンセル) that ends at index end (inclusive). */
+export function compoundBefore(tokens: Token[], end: number): Token[] {
+  let s = end;
+  while (s >= 0 && isNoun(tokens[s])) s--;
+  return tokens.slice(s + 1, end + 1);
+}
+
+export { negative, past };

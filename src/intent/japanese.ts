@@ -1,0 +1,160 @@
+import {
+  asking,
+  compoundBefore,
+  doubtful,
+  isNoun,
+  type Mode,
+  modeOf,
+  negative,
+  past,
+  predicate,
+} from './grammar.js';
+import type { Sentence } from './sentences.js';
+import type { Token } from './tokenizer.js';
+import type { IntentWords } from './words.js';
+
+export interface Hit {
+  mode: Mode;
+  /** Why a hit is not a request, for the triage reason (never the mail's words). */
+  why?: string;
+}
+
+export interface SentenceReading {
+  cancel: Hit[];
+  /** Asks for a booking or a change of one (B8). */
+  change: boolean;
+  /** Asks to move one (a change word: 変更, 振替, reschedule). */
+  move: boolean;
+  outOfScope: Array<{ kind: string; mode: Mode }>;
+}
+
+const has = (list: string[], t: Token) => list.includes(t.lemma) || list.includes(t.surface);
+// A day or time (明日, 12月5日, 10時) names the consultation as well as 予約 does.
+const isTime = (t: Token) =>
+  t.sub === '副詞可能' || t.sub === '数' || ['本日', '今日', '明日'].includes(t.surface);
+// Nouns that carry no meaning of their own in a compound (明日の分, その件).
+const isHollow = (t: Token) =>
+  t.pos === '接頭詞' || t.sub === '非自立' || t.sub === '接尾' || t.sub === '代名詞';
+const REQUEST_NOUNS = new Set(['お願い', '願い', '希望', '依頼', '手続き', '申請']);
+const BOOKING_VERBS = new Set([
+  'する',
+  'できる',
+  '出来る',
+  '可能',
+  '入れる',
+  '取る',
+  'いただく',
+  '頂く',
+  'くださる',
+  'たい',
+  '願う',
+]);
+
+/** What the cancellation word at i names as its object, if anything: 予約を / 内定(の)取り消し. */
+function objectOf(tokens: Token[], i: number): Token[] {
+  const prev = tokens[i - 1];
+  if (isNoun(prev)) return compoundBefore(tokens, i - 1);
+  if (prev?.pos === '助詞' && ['を', 'の', 'は', 'も'].includes(prev.surface))
+    return compoundBefore(tokens, i - 2);
+  return [];
+}
+
+function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
+  const next = tokens[i + 1];
+  // キャンセル待ち (a waiting list), キャンセル料 (a fee): another noun, not a request.
+  if (next && isNoun(next) && has(w.notJoinedTo, next)) return undefined;
+  if (next && isNoun(next) && !REQUEST_NOUNS.has(next.lemma)) return { mode: 'unsure', why: 'compound' };
+  const object = objectOf(tokens, i).filter((t) => !isHollow(t));
+  const named = object.map((t) => t.surface).join('');
+  if (object.length && !w.objects.some((o) => named.includes(o)) && !object.some(isTime))
+    return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
+  const mode = modeOf(predicate(tokens, i), tokens, s.question);
+  if (mode === 'request' && s.subject && predicate(tokens, i).length === 0) return { mode: 'unsure' };
+  return mode === 'request' ? { mode } : { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
+}
+
+/** 参加できなくなりました: not coming, said of the consultation, is a cancellation (C1). */
+function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
+  const pred = predicate(tokens, i);
+  if (!pred.some(negative)) return undefined;
+  if (doubtful(pred, tokens) || asking(pred, s.question)) return { mode: 'unsure', why: 'not a request' };
+  // "I cannot come" to what? Only the consultation named in the sentence makes it ours.
+  return tokens.some((t) => has(w.objects, t))
+    ? { mode: 'request' }
+    : { mode: 'unsure', why: 'absence from what' };
+}
+
+/** 日程を変更したい / 予約できますか: a booking word followed by asking, with no other noun between. */
+function asksChange(tokens: Token[], i: number, s: Sentence, words: string[]): boolean {
+  const pred = predicate(tokens, i);
+  let k = 0;
+  while (k < pred.length && (pred[k]!.pos === '助詞' || isTime(pred[k]!) || has(words, pred[k]!))) k++;
+  const rest = pred.slice(k);
+  // The verb is the booking's own (予約したい, 予約を取りたい, 変更できますか), not another (取り消したい).
+  if (!rest[0] || !(BOOKING_VERBS.has(rest[0].lemma) || REQUEST_NOUNS.has(rest[0].lemma))) return false;
+  if (rest.some(negative) || doubtful(rest, tokens)) return false;
+  return modeOf(rest, tokens, s.question) === 'request' || asking(rest, s.question);
+}
+
+/**
+ * Where `word` lies in the sentence on token boundaries (障害者 in 精神/障害/者, never in
+ * 通信/障害 + 者 of another word), as [first, last] token index.
+ */
+function aligned(tokens: Token[], word: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let acc = '';
+    for (let j = i; j < tokens.length && acc.length < word.length; j++) {
+      acc += tokens[j]!.surface;
+      if (acc === word) out.push([i, j]);
+    }
+  }
+  return out;
+}
+
+function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
+  const out: SentenceReading['outOfScope'] = [];
+  for (const o of w) {
+    const sure = o.keywords.flatMap((k) => aligned(tokens, k));
+    // An unsure word counts only as the head of its compound: 障害 alone, not 通信障害.
+    const maybe = sure.length
+      ? []
+      : o.unsure.flatMap((u) => aligned(tokens, u)).filter(([a]) => !isNoun(tokens[a - 1]));
+    for (const [, last] of [...sure, ...maybe]) {
+      let end = last;
+      while (isNoun(tokens[end + 1])) end++; // the predicate follows the whole compound (障害者雇用)
+      const pred = predicate(tokens, end);
+      // A question about it still wants the referral; a past event or a condition does not.
+      const mode: Mode = pred.some(negative)
+        ? 'negated'
+        : sure.length && !pred.some(past) && !doubtful(pred, tokens)
+          ? 'request'
+          : 'unsure';
+      out.push({ kind: o.kind, mode });
+    }
+  }
+  return out;
+}
+
+/** One Japanese sentence, read word by word. */
+export function readJapanese(s: Sentence, tokens: Token[], w: IntentWords): SentenceReading {
+  const cancel: Hit[] = [];
+  let change = false;
+  let move = false;
+  const booking = [...w.bookingRequest, ...w.changeWords];
+  tokens.forEach((t, i) => {
+    if (t.pos !== '名詞' && t.pos !== '動詞') return;
+    if (has(w.cancel.words, t)) {
+      const h = cancelHit(tokens, i, s, w.cancel);
+      if (h) cancel.push(h);
+    } else if (has(w.cancel.absence, t)) {
+      const h = absenceHit(tokens, i, s, w.cancel);
+      if (h) cancel.push(h);
+    }
+    if (has(booking, t) && asksChange(tokens, i, s, booking)) {
+      change = true;
+      move ||= has(w.changeWords, t);
+    }
+  });
+  return { cancel, change, move, outOfScope: scopeHits(tokens, w.outOfScope) };
+}

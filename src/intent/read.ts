@@ -1,0 +1,59 @@
+import { readEnglish } from './english.js';
+import type { Mode } from './grammar.js';
+import { readJapanese, type SentenceReading } from './japanese.js';
+import { sentences } from './sentences.js';
+import type { Tokenize } from './tokenizer.js';
+import { type IntentWords, triggers } from './words.js';
+
+/** What a mail asks, read sentence by sentence. */
+export interface MailReading {
+  /** request: a plain request to cancel; negated: says it is not one; unsure: mentions one. */
+  cancel?: { mode: Mode; sentence?: string; why?: string };
+  /** Asks for a booking or a change (B8). */
+  change: boolean;
+  /** Asks to move a booking (B8). */
+  move: boolean;
+  /** B12: 'request' = plainly about an out-of-scope topic; 'unsure' = maybe. */
+  outOfScope?: { kind: string; mode: Mode };
+}
+
+const triggerCache = new WeakMap<IntentWords, string[]>();
+
+/** Read the sender's own words (quoted text already removed) and the subject. Pure but for `tokenize`. */
+export function readMail(subject: string, body: string, w: IntentWords, tokenize: Tokenize): MailReading {
+  const trig = triggerCache.get(w) ?? triggers(w);
+  triggerCache.set(w, trig);
+  const cancel: Array<SentenceReading['cancel'][number] & { sentence: string }> = [];
+  const scope: SentenceReading['outOfScope'] = [];
+  let change = false;
+  let move = false;
+  for (const s of sentences(subject, body, w.variants)) {
+    // Most sentences hold none of the office's words: the analyser is not needed for them.
+    if (s.japanese && !trig.some((x) => s.text.includes(x))) continue;
+    const r = s.japanese ? readJapanese(s, tokenize(s.text), w) : readEnglish(s, w);
+    cancel.push(...r.cancel.map((h) => ({ ...h, sentence: s.text })));
+    scope.push(...r.outOfScope);
+    change ||= r.change;
+    move ||= r.move;
+  }
+  const negated = cancel.find((h) => h.mode === 'negated');
+  const request = cancel.find((h) => h.mode === 'request');
+  const unsure = cancel.find((h) => h.mode === 'unsure');
+  const c = negated ?? request ?? unsure;
+  const sure = scope.find((h) => h.mode === 'request');
+  const maybe = scope.find((h) => h.mode === 'unsure');
+  return {
+    ...(c
+      ? {
+          cancel: {
+            mode: c.mode,
+            ...(c === request ? { sentence: c.sentence } : {}),
+            ...(c.why ? { why: c.why } : {}),
+          },
+        }
+      : {}),
+    change,
+    move,
+    ...(sure || maybe ? { outOfScope: sure ?? maybe } : {}),
+  };
+}

@@ -1,0 +1,61 @@
+import type { Config } from '../config/schema.js';
+import { fold } from './sentences.js';
+
+/** The office's word lists (config intents and booking.outOfScope), folded once. */
+export interface IntentWords {
+  variants: Record<string, string>;
+  cancel: { words: string[]; notJoinedTo: string[]; objects: string[]; absence: string[] };
+  bookingRequest: string[];
+  changeWords: string[];
+  outOfScope: Array<{ kind: string; keywords: string[]; unsure: string[] }>;
+}
+
+const f = (xs: readonly string[]) => xs.map(fold);
+const cache = new WeakMap<object, IntentWords>();
+
+/** Folded once per loaded config (the config is frozen). */
+export function intentWords(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
+  const hit = cache.get(cfg);
+  if (hit) return hit;
+  const w = build(cfg);
+  cache.set(cfg, w);
+  return w;
+}
+
+function build(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
+  const c = cfg.intents.cancel;
+  return {
+    variants: cfg.intents.variants,
+    cancel: {
+      words: f(c.words),
+      notJoinedTo: f(c.notJoinedTo),
+      objects: f(c.objects),
+      absence: f(c.absence),
+    },
+    bookingRequest: f(cfg.intents.bookingRequest.words),
+    changeWords: f(cfg.intents.bookingRequest.changeWords),
+    outOfScope: cfg.booking.outOfScope.map((o) => ({
+      kind: o.kind,
+      keywords: f(o.keywords),
+      unsure: f(o.unsure),
+    })),
+  };
+}
+
+/** Every Japanese word the reader may look for: no sentence without one needs the analyser. */
+export function triggers(w: IntentWords): string[] {
+  const all = [
+    ...w.cancel.words,
+    ...w.cancel.absence,
+    ...w.bookingRequest,
+    ...w.changeWords,
+    ...w.outOfScope.flatMap((o) => [...o.keywords, ...o.unsure]),
+  ];
+  // A verb's dictionary form (取り消す) is written inflected (取り消し, 取り消さ): its stem is
+  // what the text holds. Kana endings are cut back to the last kanji or katakana.
+  return [...new Set(all.map((x) => x.replace(/(?<=[\u30a0-\u30ff\u3400-\u9fff])[\u3040-\u309f]+$/, '')))];
+}
+
+/** Whole-word test for English words and phrases. */
+export const hasWord = (text: string, word: string) =>
+  new RegExp(`(^|[^a-z])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z])`).test(text);
