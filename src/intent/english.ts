@@ -25,14 +25,20 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   const after = t.slice(m.index + m[0].length);
   if (/^\s+(list|policy|fee|waiting)/.test(after) || /waiting list/.test(t)) return undefined;
   if (POLITE_ASK.test(t)) return { mode: 'request' };
-  if (NEGATION.test(t.slice(0, m.index)) || /^\s+(is|was)\s+not\b/.test(after))
-    return { mode: 'negated', why: 'negated' };
+  // A negation counts in the cancel's own clause: "I can't attend, so please cancel it" asks.
+  const clause =
+    t
+      .slice(0, m.index)
+      .split(/[,;:]|\b(?:so|but|and|because)\b/)
+      .at(-1) ?? '';
+  if (NEGATION.test(clause) || /^\s+(is|was)\s+not\b/.test(after)) return { mode: 'negated', why: 'negated' };
   const object = OBJECT.exec(t)?.[1];
   if (object && !TIME.test(object) && !objects.some((o) => object.startsWith(o)))
     return { mode: 'unsure', why: 'names something else' };
   if (DOUBT.test(t) || s.question || /\b(was|were|been|got|is) cancell?ed\b/.test(t))
     return { mode: 'unsure', why: 'not a request' };
-  const imperative = /^(please\s+)?cancel\b/.test(t);
+  // A bare "cancel" as a subject asks nothing by itself; "cancel my appointment" does.
+  const imperative = /^(please\s+)?cancel\b/.test(t) && (!s.subject || !!object);
   return WANT.test(t) || imperative ? { mode: 'request' } : { mode: 'unsure', why: 'not a request' };
 }
 

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import type { Booking } from '../../src/bookings/model.js';
+import { loadConfig } from '../../src/config/load.js';
+import { ZONE } from '../../src/domain/time.js';
+import { decide } from '../../src/inbound/decide.js';
+import { detectIntent } from '../../src/inbound/intent.js';
+import type { ParsedMail } from '../../src/inbound/parse.js';
+import { intentWords } from '../../src/intent/words.js';
+
+// The labelled set of issue #13 (test/fixtures/intents/README.md), read as a verified seeker with
+// exactly one upcoming booking would be: every automatic path is open, so every mistake shows.
+const SET = new URL('../fixtures/intents/mails.tsv', import.meta.url);
+const words = intentWords(
+  loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
+);
+const booking = { id: 'bk_1', uid: 'u', status: 'booked', start: '2026-12-16T01:00:00.000Z' } as Booking;
+
+interface Row {
+  label: string;
+  subject: string;
+  body: string;
+  attachment: string;
+}
+const rows: Row[] = readFileSync(SET, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => {
+    const [label = '', subject = '', body = '', attachment = ''] = l.split('\t');
+    return { label, subject, body: body.replace(/\\n/g, '\n'), attachment };
+  });
+
+const mail = (r: Row): ParsedMail => ({
+  hash: 'h',
+  messageId: '<m@x>',
+  inReplyTo: undefined,
+  references: [],
+  from: 'seeker@example.jp',
+  subject: r.subject,
+  text: r.body,
+  headers: new Map(),
+  attachments: r.attachment
+    ? [
+        {
+          filename: r.attachment,
+          contentType: 'application/pdf',
+          size: 1,
+          sha256: '',
+          content: Buffer.from('%PDF-1.4'),
+          inline: false,
+        },
+      ]
+    : [],
+  repairs: [],
+});
+
+/** What the service would do with the mail, as one class per automatic action. */
+function actionOf(r: Row): string {
+  const plan = decide({
+    hash: 'h',
+    automated: undefined,
+    verified: true,
+    seekerIds: ['sk_1'],
+    upcoming: [booking],
+    intent: detectIntent(mail(r), words),
+    receivedAt: DateTime.fromISO('2026-12-10T09:00', { zone: ZONE }),
+    english: false,
+  });
+  if (plan.action === 'cancel') return 'cancel';
+  if (plan.action === 'deliver-documents') return 'documents';
+  if (plan.reply === 'referral') return `out-of-scope:${plan.reason.replace(/^out of scope: /, '')}`;
+  if (plan.reply === 'by-phone') return 'change';
+  expect(plan).toMatchObject({ action: 'staff-triage' });
+  expect(plan.reply).toBeUndefined();
+  return 'triage';
+}
+
+describe('labelled intent set (issue #13): no wrong automatic action', () => {
+  const results = rows.map((r) => ({ ...r, action: actionOf(r) }));
+
+  it('prints the confusion matrix', () => {
+    const labels = [...new Set(rows.map((r) => r.label))].sort();
+    const actions = [
+      'cancel',
+      ...labels.filter((l) => l.startsWith('out-of-scope')),
+      'change',
+      'documents',
+      'triage',
+    ];
+    const w = 34;
+    const lines = [
+      `${'label \\ action'.padEnd(w)}${actions.map((a) => ` ${a.replace('out-of-scope:', '').slice(0, 11)}`.padStart(13)).join('')}`,
+    ];
+    for (const l of labels)
+      lines.push(
+        `${`${l} (${results.filter((r) => r.label === l).length})`.padEnd(w)}${actions
+          .map((a) => String(results.filter((r) => r.label === l && r.action === a).length).padStart(13))
+          .join('')}`,
+      );
+    console.log(`\nIntent set: ${rows.length} mails\n${lines.join('\n')}\n`);
+    expect(rows.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('never cancels, refers or answers where the label says otherwise', () => {
+    const wrong = results.filter((r) => r.action !== 'triage' && r.action !== r.label);
+    expect(wrong.map((r) => `${r.label} → ${r.action}: ${r.subject} ${r.body}`)).toEqual([]);
+  });
+
+  it('finds at least 90 % of the true cancellations', () => {
+    const cancels = results.filter((r) => r.label === 'cancel');
+    const found = cancels.filter((r) => r.action === 'cancel').length;
+    const missed = cancels.filter((r) => r.action !== 'cancel').map((r) => `${r.subject} ${r.body}`);
+    console.log(`cancel recall: ${found}/${cancels.length}; to staff instead:\n  ${missed.join('\n  ')}`);
+    expect(found / cancels.length).toBeGreaterThanOrEqual(0.9);
+  });
+});
