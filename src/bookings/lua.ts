@@ -77,3 +77,21 @@ end
 if ARGV[4] == '1' then redis.call('SADD', KEYS[4], cur.id) end
 return 'ok'
 `;
+
+/**
+ * A booking cancelled by mistake taken back into its own slot (issue #13: reinstate).
+ * KEYS[1] booking key  KEYS[2] slot hash  KEYS[3] load hash  KEYS[4] pending-notify set
+ * ARGV[1] expected sequence  ARGV[2] updated booking JSON (status booked, same staffId)
+ * Returns 'ok', 'stale' (changed meanwhile, or not cancelled) or 'taken' (the slot was given away).
+ */
+export const REINSTATE = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 'stale' end
+cur = cjson.decode(cur)
+if tostring(cur.sequence) ~= ARGV[1] or cur.status ~= 'cancelled' then return 'stale' end
+if redis.call('HSETNX', KEYS[2], cur.staffId, cur.id) == 0 then return 'taken' end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('HINCRBY', KEYS[3], cur.staffId, 1)
+redis.call('SADD', KEYS[4], cur.id)
+return 'ok'
+`;

@@ -28,7 +28,7 @@ export type BookingStatus = 'booked' | 'attended' | 'cancelled' | 'noshow';
 
 export interface BookingEvent {
   at: string;
-  action: 'book' | 'reschedule' | 'cancel' | 'attend' | 'noshow';
+  action: 'book' | 'reschedule' | 'cancel' | 'attend' | 'noshow' | 'reinstate';
   actor: string;
   sequence: number;
   note?: string;

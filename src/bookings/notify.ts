@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { previousWorkingDay } from '../domain/calendar.js';
 import { jst } from '../domain/time.js';
-import { inviteMail } from '../invites/messages.js';
+import { apologyMail, inviteMail } from '../invites/messages.js';
 import { enqueueMail, type OutboxJob } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
 import type { ScheduleJob } from '../scheduler/queue.js';
@@ -56,6 +56,9 @@ export async function notifyBooking(deps: NotifyDeps, id: string): Promise<void>
         'invite-request',
         inviteMail(parts, 'REQUEST', 'staff', { noShows }),
       );
+      // Reinstated after a mail was wrongly taken for a cancellation: an apology with the invitation.
+      if (b.history.at(-1)?.action === 'reinstate')
+        await queue(`${id}.${b.sequence}.apology`, 'reinstate-apology', apologyMail(parts));
     }
     if (b.previousStaffId && b.previousStaffId !== b.staffId) {
       const prev = await store.getStaff(b.previousStaffId);

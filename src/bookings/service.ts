@@ -269,6 +269,44 @@ export function cancel(
   );
 }
 
+/** The mail hash of the inbound actor that cancelled a booking (`inbound:<hash>`), if a mail did. */
+export const cancellingMail = (b: Booking) =>
+  b.status === 'cancelled' && b.cancel?.channel === 'email'
+    ? [...b.history]
+        .reverse()
+        .find((e) => e.action === 'cancel')
+        ?.actor.match(/^inbound:(\w+)$/)?.[1]
+    : undefined;
+
+/**
+ * Issue #13's safety net: a booking that a mail cancelled comes back into its own slot, with the
+ * same staff member and UID and SEQUENCE+1, while that slot is still free and still ahead.
+ */
+export async function reinstate(deps: BookingDeps, id: string, actor: string): Promise<Booking> {
+  const cur = await load(deps, id);
+  const mail = cancellingMail(cur);
+  if (!mail) throw new MadoguchiError('BOOKING_STATE', `booking ${id} was not cancelled by a mail`);
+  if (jst(cur.start).toMillis() <= deps.clock.now().toMillis())
+    throw new MadoguchiError('BOOKING_STATE', `booking ${id} is already past`);
+  const staff = await deps.store.getStaff(cur.staffId);
+  if (!staff || !staffAvailable(staff, jst(cur.start), deps.config.booking.slotMinutes))
+    throw new MadoguchiError('SLOT_FULL', `the staff member of booking ${id} is no longer free then (B9)`);
+  const sequence = cur.sequence + 1;
+  const { cancel: _, ...rest } = cur;
+  const next: Booking = {
+    ...rest,
+    status: 'booked',
+    sequence,
+    history: [...cur.history, event('reinstate', actor, sequence, `cancelled by mail ${mail}`)],
+  };
+  const res = await deps.store.reinstate(cur, next);
+  if (res === 'stale')
+    throw new MadoguchiError('BOOKING_STATE', `booking ${id} changed meanwhile; try again`);
+  if (res === 'taken')
+    throw new MadoguchiError('SLOT_FULL', `the slot of booking ${id} has been given to another booking`);
+  return next;
+}
+
 /** Staff mark the consultation as started; from then on it can never become a no-show. */
 export function attend(deps: BookingDeps, id: string, actor: string): Promise<Booking> {
   return transition(

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { jst, jstDate } from '../domain/time.js';
-import { BOOK, RESCHEDULE, TRANSITION } from './lua.js';
+import { BOOK, REINSTATE, RESCHEDULE, TRANSITION } from './lua.js';
 import type { Booking, Seeker, Staff } from './model.js';
 
 type Scripted = Redis & {
   madoguchiBook(...args: (string | number)[]): Promise<string | null>;
   madoguchiReschedule(...args: (string | number)[]): Promise<string | null>;
   madoguchiTransition(...args: (string | number)[]): Promise<string>;
+  madoguchiReinstate(...args: (string | number)[]): Promise<string>;
 };
 
 /** Redis persistence of staff, seekers and bookings under the configured prefix. */
@@ -22,6 +23,7 @@ export class BookingStore {
       redis.defineCommand('madoguchiBook', { lua: BOOK });
       redis.defineCommand('madoguchiReschedule', { lua: RESCHEDULE });
       redis.defineCommand('madoguchiTransition', { lua: TRANSITION });
+      redis.defineCommand('madoguchiReinstate', { lua: REINSTATE });
     }
   }
 
@@ -157,6 +159,18 @@ export class BookingStore {
       opts.release ? '1' : '0',
       opts.notify ? '1' : '0',
     )) as 'ok' | 'stale';
+  }
+
+  async reinstate(cur: Booking, next: Booking): Promise<'ok' | 'stale' | 'taken'> {
+    return (await this.r.madoguchiReinstate(
+      4,
+      this.k('booking', cur.id),
+      this.slotKey(cur.start),
+      this.k('load'),
+      this.pendingKey(),
+      String(cur.sequence),
+      JSON.stringify(next),
+    )) as 'ok' | 'stale' | 'taken';
   }
 
   async pendingNotifications(): Promise<string[]> {

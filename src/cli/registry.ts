@@ -1,5 +1,13 @@
 import type { Command } from './command.js';
-import { attendCmd, bookCmd, bookingsCmd, cancelCmd, rescheduleCmd, slotsCmd } from './commands/bookings.js';
+import {
+  attendCmd,
+  bookCmd,
+  bookingsCmd,
+  cancelCmd,
+  reinstateCmd,
+  rescheduleCmd,
+  slotsCmd,
+} from './commands/bookings.js';
 import { configCheck } from './commands/config.js';
 import { doctor } from './commands/doctor.js';
 import { documentsGet, documentsList, documentsReviewed } from './commands/documents.js';
@@ -18,6 +26,7 @@ export const COMMANDS: Command[] = [
   bookCmd,
   rescheduleCmd,
   cancelCmd,
+  reinstateCmd,
   attendCmd,
   slotsCmd,
   bookingsCmd,

@@ -6,7 +6,7 @@ import { formatJaRange, jst } from '../domain/time.js';
 import { envelope } from '../outbox/envelope.js';
 import type { OutboxMail } from '../outbox/queue.js';
 import { buildIcs, type ItipMethod } from './ics.js';
-import { render, renderPlain } from './templates.js';
+import { render, renderPlain, renderReply } from './templates.js';
 
 export type Role = 'seeker' | 'staff';
 
@@ -96,5 +96,16 @@ export function reminderMail(p: InviteParts): OutboxMail {
     subject: r.subject,
     text: r.text,
     html: r.html,
+  };
+}
+
+/** Issue #13: the seeker's apology when a mail was wrongly taken for a cancellation (with its REQUEST). */
+export function apologyMail(p: InviteParts): OutboxMail {
+  const r = renderReply('reinstated', 'ja', vars(p, ''));
+  return {
+    ...envelope(p.config, `${p.booking.id}.${p.booking.sequence}.apology`),
+    to: [p.seeker.email],
+    subject: r.subject,
+    text: r.text,
   };
 }

@@ -3,8 +3,9 @@ import { notifyBooking } from '../../bookings/notify.js';
 import { attend, book, bookingsOn, cancel, reschedule, slots } from '../../bookings/service.js';
 import { jst } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
+import { reinstateBooking } from '../../inbound/reinstate.js';
 import { type Command, firstPositional } from '../command.js';
-import { withServices } from './with-services.js';
+import { withInbound, withServices } from './with-services.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 // Who acts: --actor as in every other command; --by, its older name here, still works.
@@ -107,6 +108,18 @@ export const cancelCmd: Command = {
       const b = await cancel(svc, needId(positionals, 'cancel'), channel, actorOf(v));
       await notifyBooking(svc, b.id);
       return { json: summary(b), human: `cancelled ${line(b)}` };
+    }),
+};
+
+export const reinstateCmd: Command = {
+  path: ['reinstate'],
+  summary: 'Undo a cancellation a mail caused, while its slot is free (REQUEST + apology follow)',
+  usage: 'madoguchi reinstate ID [--actor STAFF]',
+  options: { ...ACTOR },
+  run: ({ values: v, positionals }, io) =>
+    withInbound(io, async (deps) => {
+      const b = await reinstateBooking(deps, needId(positionals, 'reinstate'), actorOf(v));
+      return { json: summary(b), human: `reinstated ${line(b)}` };
     }),
 };
 
