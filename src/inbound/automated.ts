@@ -10,6 +10,26 @@ const AUTO_SUBJECT =
 const first = (m: ParsedMail, name: string) => m.headers.get(name)?.[0]?.trim() ?? '';
 const contentType = (m: ParsedMail) => first(m, 'content-type').toLowerCase();
 
+// What a delivery failure says in a plain-text bounce (old MTAs, Japanese carriers' own formats).
+const BOUNCE_TEXT =
+  /(could not be delivered|undeliverable|delivery (to the following recipients? )?(has )?failed|permanent(ly)? (error|fatal)|user unknown|unknown user|no such (user|mailbox)|mailbox (unavailable|not found)|returned mail|宛先(が)?不明|配信(に)?失敗|送信できませんでした|配信できませんでした|届きませんでした|存在しません)/i;
+const RETURNED = /^(message\/rfc822|text\/rfc822-headers|message\/delivery-status)/i;
+
+/**
+ * A delivery failure report, judged by its content (issue #13): a multipart/report of
+ * delivery-status (RFC 3464), X-Failed-Recipients, a known bounce subject, or a mail system's
+ * sender with a returned message or a failure text. A null Return-Path alone is not one: RFC 3834
+ * §3.3 recommends it for auto-replies too, and only a real bounce may mark our send as failed.
+ */
+function isBounce(m: ParsedMail, ct: string): boolean {
+  if (/multipart\/report/.test(ct) && /delivery-status/.test(ct)) return true;
+  if (m.headers.has('x-failed-recipients') || BOUNCE_SUBJECT.test(m.subject)) return true;
+  const rp = first(m, 'return-path');
+  const system =
+    /^(mailer-daemon|postmaster)@/.test(m.from ?? '') || rp === '<>' || /^<?mailer-daemon\b/i.test(rp);
+  return system && (m.attachments.some((a) => RETURNED.test(a.contentType)) || BOUNCE_TEXT.test(m.text));
+}
+
 /**
  * Mail no person wrote: never answered (RFC 3834 §2), however it asks. Our own loop header first
  * (a reply of ours coming back), then DSNs and MDNs (RFC 3464, 8098), then auto-replies and lists.
@@ -18,19 +38,10 @@ const contentType = (m: ParsedMail) => first(m, 'content-type').toLowerCase();
 export function automatedKind(m: ParsedMail, loopHeader: string): AutomatedKind | undefined {
   if (m.headers.has(loopHeader.toLowerCase())) return 'own-mail';
   const ct = contentType(m);
-  const from = m.from ?? '';
   if (/multipart\/report/.test(ct) && /report-type\s*=\s*"?disposition-notification/.test(ct))
     return 'read-receipt';
-  if (
-    (/multipart\/report/.test(ct) && /delivery-status/.test(ct)) ||
-    /^(mailer-daemon|postmaster)@/.test(from) ||
-    first(m, 'return-path') === '<>' ||
-    m.headers.has('x-failed-recipients')
-  )
-    return 'bounce';
+  if (isBounce(m, ct)) return 'bounce';
   if (/multipart\/report/.test(ct)) return 'report';
-  // Japanese carriers (au, KDDI) and old MTAs send bounces as plain mail: known subjects only.
-  if (BOUNCE_SUBJECT.test(m.subject)) return 'bounce';
   const auto = first(m, 'auto-submitted').toLowerCase();
   if (auto && !auto.startsWith('no')) return 'auto-reply';
   if (
@@ -46,6 +57,9 @@ export function automatedKind(m: ParsedMail, loopHeader: string): AutomatedKind 
   if (['bulk', 'junk', 'list', 'auto_reply'].includes(precedence)) return 'list';
   if (m.headers.has('list-id') || m.headers.has('list-unsubscribe') || m.headers.has('list-post'))
     return 'list';
+  // A null return path (or one to a mail system) with nothing else: automated, not a bounce.
+  if (first(m, 'return-path') === '<>' || /^(mailer-daemon|postmaster)@/.test(m.from ?? ''))
+    return 'auto-reply';
   return undefined;
 }
 

@@ -8,8 +8,10 @@ import type { Plan } from './store.js';
 export interface Facts {
   hash: string;
   automated: AutomatedKind | undefined;
-  /** DMARC passed per the trusted server's Authentication-Results. */
+  /** One From mailbox, and DMARC passed per the trusted server's Authentication-Results. */
   verified: boolean;
+  /** Why not verified, in words for staff (auth-results.ts senderTrust). */
+  unverified?: string;
   /** Seekers on file with the From address. */
   seekerIds: string[];
   /** That seeker's bookings still to come at receipt (status booked, start after INTERNALDATE). */
@@ -44,7 +46,7 @@ export function decide(f: Facts): Plan {
 
   const known = f.verified && f.seekerIds.length === 1;
   const why = !f.verified
-    ? 'sender not verified (DMARC)'
+    ? (f.unverified ?? 'sender not verified (DMARC)')
     : f.seekerIds.length === 0
       ? 'sender not on file'
       : 'address shared by several seekers';

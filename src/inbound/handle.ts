@@ -8,7 +8,7 @@ import { MadoguchiError } from '../errors.js';
 import { intentWords } from '../intent/words.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
-import { dmarcPass } from './auth-results.js';
+import { senderTrust } from './auth-results.js';
 import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
 import type { InboundDeps } from './deps.js';
@@ -24,7 +24,7 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
   const { svc } = deps;
   const cfg = svc.ctx.config;
   const automated = automatedKind(m, cfg.mail.loopHeader);
-  const verified = dmarcPass(m, [
+  const trust = senderTrust(m, [
     cfg.inbound.trustedAuthservId,
     cfg.ingress.smtp.enabled ? cfg.ingress.smtp.authservId : null,
   ]);
@@ -38,7 +38,8 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
   const plan = decide({
     hash: m.hash,
     automated,
-    verified,
+    verified: trust.verified,
+    ...(trust.why ? { unverified: trust.why } : {}),
     seekerIds,
     upcoming,
     intent: detectIntent(m, intentWords(cfg)),

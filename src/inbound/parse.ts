@@ -32,6 +32,11 @@ export interface ParsedMail {
   references: string[];
   /** Normalised addr-spec of From: (never the display name, never Reply-To). */
   from: string | undefined;
+  /**
+   * Mailboxes the From: header(s) hold, group members and unparseable entries included. Only
+   * exactly 1 can be a verified seeker (RFC 5322 §3.6.2 allows more only with a Sender:).
+   */
+  fromMailboxes: number;
   subject: string;
   text: string;
   /** Header name (lower case) → every value as mailparser decoded it. */
@@ -61,6 +66,13 @@ export const parseLimits = (config: Pick<Config, 'inbound'>): ParseLimits => ({
 
 /** RFC 5321 addr-spec as we compare it: trimmed, lower case (providers treat local parts so). */
 export const normaliseAddress = (a: string) => a.trim().toLowerCase();
+
+type Entry = AddressObject['value'][number];
+const mailboxes = (list: Entry[]): number => list.reduce((n, a) => n + (a.group ? mailboxes(a.group) : 1), 0);
+
+function countMailboxes(v: AddressObject | AddressObject[] | undefined): number {
+  return (Array.isArray(v) ? v : v ? [v] : []).reduce((n, o) => n + mailboxes(o.value), 0);
+}
 
 function firstAddress(v: AddressObject | AddressObject[] | undefined): string | undefined {
   const list = Array.isArray(v) ? v : v ? [v] : [];
@@ -228,6 +240,7 @@ export async function parseMail(
       inReplyTo: m.inReplyTo,
       references: ids(m.references),
       from: firstAddress(m.from),
+      fromMailboxes: (headers.get('from')?.length ?? 0) > 1 ? 2 : countMailboxes(m.from),
       subject,
       text,
       headers,

@@ -104,6 +104,26 @@ describe('intent on real mail: precision first, and a way back', () => {
     await deps.svc.close();
   });
 
+  it('a From with a stranger beside the seeker, under a trusted DMARC pass, cancels nothing (part 4)', async () => {
+    const email = 'two@example.jp';
+    const { booking } = await seekerWithBooking(s.svc, email, slot('14:00'));
+    const raw = mail({ from: email, subject: 'キャンセル', text: '来週の相談をキャンセルします。' }).replace(
+      `From: ${email}`,
+      `From: ${email}, other@attacker.example`,
+    );
+    await appendRaw('box16', 'INBOX', raw);
+    expect(await waitHandled('box16', idOf(raw))).toBe('Processed');
+    await settle();
+    expect(await s.svc.store.getBooking(booking.id)).toMatchObject({ status: 'booked', sequence: 0 });
+    expect(
+      s.sink.messages.filter((m) => m.to.includes(email) && m.raw.includes('auto-replied')),
+    ).toHaveLength(0);
+    expect((await s.store.auditEntries()).at(-1)).toMatchObject({
+      action: 'staff-triage',
+      reason: 'From is not exactly one mailbox',
+    });
+  });
+
   it('reinstate is refused once the slot has been given to someone else', async () => {
     const email = 'taken@example.jp';
     const { booking } = await seekerWithBooking(s.svc, email, slot('13:00'));

@@ -17,6 +17,7 @@ const mail = (subject: string, text: string, attachments: ParsedMail['attachment
   inReplyTo: undefined,
   references: [],
   from: 'a@example.jp',
+  fromMailboxes: 1,
   subject,
   text,
   headers: new Map(),

@@ -37,6 +37,7 @@ const mail = (r: Row): ParsedMail => ({
   inReplyTo: undefined,
   references: [],
   from: 'seeker@example.jp',
+  fromMailboxes: 1,
   subject: r.subject,
   text: r.body,
   headers: new Map(),
