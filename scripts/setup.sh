@@ -9,6 +9,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; } || missing+=(dovecot-imapd)
 # Debian's libical, used by the tests to check every invitation we produce (restriction_check).
 /usr/bin/python3 -c 'import gi; gi.require_version("ICal", "3.0")' >/dev/null 2>&1 || missing+=(python3-gi gir1.2-ical-3.0)
+# python-icalendar: one more client the tests read our invitations with (names in ATTENDEE).
+/usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -5,6 +5,7 @@ import { assignmentOrder } from '../domain/assignment.js';
 import { assertSlot, leadTimeOk, slotsOn } from '../domain/calendar.js';
 import { outOfScopeKind } from '../domain/scope.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
+import { textProblems } from '../domain/text.js';
 import { jst, jstDate, parseJstLocal, ZONE } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import { intentWords } from '../intent/words.js';
@@ -55,7 +56,14 @@ function parseSlot(at: string): DateTime {
 
 /** B5 fields, validated and normalised; throws SEEKER_INVALID naming every problem. */
 export function validateSeeker(input: BookInput): Omit<Seeker, 'id'> {
-  const problems: string[] = [];
+  const problems: string[] = textProblems({
+    name: input.name,
+    topic: input.topic,
+    email: input.email,
+    phone: input.phone,
+    'seeker-number': input.seekerNumber,
+    actor: input.actor,
+  });
   let seekerNumber = '';
   try {
     seekerNumber = normaliseSeekerNumber(input.seekerNumber ?? '');
@@ -78,18 +86,17 @@ export function validateSeeker(input: BookInput): Omit<Seeker, 'id'> {
   return { seekerNumber, name, birthdate: input.birthdate, email, phone };
 }
 
-const event = (
-  action: BookingEvent['action'],
-  actor: string,
-  sequence: number,
-  note?: string,
-): BookingEvent => ({
-  at: new Date().toISOString(),
-  action,
-  actor,
-  sequence,
-  ...(note ? { note } : {}),
-});
+function event(action: BookingEvent['action'], actor: string, sequence: number, note?: string): BookingEvent {
+  const bad = textProblems({ actor });
+  if (bad.length) throw new MadoguchiError('USAGE', bad.join('; '));
+  return {
+    at: new Date().toISOString(),
+    action,
+    actor,
+    sequence,
+    ...(note ? { note } : {}),
+  };
+}
 
 /** Preference order of staff free for the slot: B9 continuity, then least load. */
 async function candidates(
@@ -124,6 +131,8 @@ function checkWhen(deps: BookingDeps, start: DateTime, override: { reason: strin
   }
   if (override && !override.reason.trim())
     throw new MadoguchiError('LEAD_TIME', 'a lead-time override needs --reason (B4)');
+  const bad = textProblems({ reason: override?.reason });
+  if (bad.length) throw new MadoguchiError('LEAD_TIME', bad.join('; '));
 }
 
 export async function book(deps: BookingDeps, input: BookInput): Promise<BookResult> {

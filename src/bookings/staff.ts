@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DateTime } from 'luxon';
+import { textProblems } from '../domain/text.js';
 import { jstDate, ZONE } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import type { Staff } from './model.js';
@@ -19,7 +20,12 @@ export interface StaffInput {
 }
 
 function validate(s: Staff): void {
-  const problems: string[] = [];
+  const problems = textProblems({
+    name: s.name,
+    email: s.email,
+    'zoom-id': s.zoomId,
+    'zoom-passcode': s.zoomPasscode,
+  });
   if (!s.name.trim()) problems.push('name is required');
   if (!EMAIL.test(s.email)) problems.push('email is not an e-mail address');
   if (!/^\d[\d ]{8,13}\d$/.test(s.zoomId)) problems.push('zoom-id must be a 9-11 digit Zoom meeting ID');

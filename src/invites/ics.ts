@@ -20,8 +20,24 @@ export interface InviteEvent {
 }
 
 /**
+ * A parameter value (CN) as RFC 5545 §3.1 allows it: always a quoted-string, which cannot hold a
+ * DQUOTE, and RFC 6868's caret escapes (^^, ^', ^n) for what it cannot hold. A backslash escape
+ * (\") is not a parameter escape: ical.js cut the name at it and python-icalendar dropped the
+ * whole ATTENDEE. Control characters never get here (src/domain/text.ts refuses them at input).
+ * A semicolon cannot be carried: node-ical splits parameters at it even inside quotes, so it is
+ * shown as the full-width ； (the name on file is unchanged; this is only the calendar's label).
+ */
+export const paramValue = (v: string) =>
+  `"${v
+    .replace(/;/g, '\uff1b')
+    .replace(/\^/g, '^^')
+    .replace(/"/g, "^'")
+    .replace(/\r\n|\r|\n/g, '^n')
+    .replace(/[\u0000-\u001f\u007f]/g, '')}"`;
+
+/**
  * One iMIP VCALENDAR (RFC 5546) built with `ics`, then repaired where ics 3.12 departs from what
- * calendar clients need: ORGANIZER as a bare lower-case mailto:, unquoted ATTENDEE enum parameters,
+ * calendar clients need: ORGANIZER as a bare lower-case mailto:, ATTENDEE written whole (CN per RFC 6868),
  * DTEND instead of DURATION, no X-PUBLISHED-TTL (a PUBLISH-feed property), octet folding.
  * REQUEST is CONFIRMED; CANCEL is always STATUS:CANCELLED (never REQUEST+CANCELLED).
  */
@@ -59,10 +75,9 @@ export function buildIcs(ev: InviteEvent): string {
     .map((l) => {
       if (l.startsWith('ORGANIZER')) return `ORGANIZER:mailto:${ev.organizerEmail}`;
       if (l.startsWith('DTSTAMP:')) return stamp;
+      // Written whole: ics quotes CN with backslash escapes, which no client reads back.
       if (l.startsWith('ATTENDEE'))
-        return l
-          .replace(/=("?)([A-Z-]+)\1(?=[;:])/g, (_m, _q, v) => `=${v}`)
-          .replace(/:MAILTO:/i, ':mailto:');
+        return `ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=${paramValue(ev.attendee.name)}:mailto:${ev.attendee.email}`;
       return l;
     });
   return fold(lines);
