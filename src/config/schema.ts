@@ -128,6 +128,14 @@ export const configSchema = z.strictObject({
     attachUpToBytes: z.number().int().min(0),
     retentionDays: z.number().int().min(1).max(3650),
     clamd: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).nullable(),
+    pdf: z.strictObject({
+      javascript: z.enum(['refuse', 'accept']),
+      launch: z.enum(['refuse', 'accept']),
+      embeddedFile: z.enum(['refuse', 'accept']),
+      richMedia: z.enum(['refuse', 'accept']),
+      xfa: z.enum(['refuse', 'accept']),
+      encrypted: z.enum(['refuse', 'accept']),
+    }),
   }),
   storage: z.strictObject({
     // AES-256-GCM key for everything a seeker sent (spooled mail, documents), base64 of 32 bytes.

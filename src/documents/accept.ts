@@ -7,6 +7,7 @@ import { documentParts } from '../inbound/intent.js';
 import { FORWARDED, type InboundPart, type ParsedMail } from '../inbound/parse.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { type Checked, checkParts } from './checks.js';
+import { pdfRefusal } from './pdf-policy.js';
 import { documentKind, pdfText, seekerNumberIn } from './pdf-text.js';
 import type { DocumentRecord, DocumentStore } from './store.js';
 
@@ -45,22 +46,29 @@ export async function acceptDocuments(
       refused.push(c);
       continue;
     }
-    const sha256 = c.blob ?? (await deps.blobs.putBuffer(c.content));
     let docKind = 'other';
     let pages: number | undefined;
     let pdf: string | undefined;
     let seekerNumberMatches: boolean | undefined;
-    if (c.kind === 'pdf' && (c.blob || c.size > PDF_TEXT_MAX_BYTES)) pdf = 'not-read-too-large';
-    else if (c.kind === 'pdf') {
-      const t = await pdfText(c.content);
-      pdf = t.ok ? 'ok' : t.kind;
-      if (t.ok) {
-        pages = t.pages;
+    if (c.kind === 'pdf') {
+      // Every PDF is opened for what it carries (issue #13); text only from the smaller ones.
+      const data = c.blob ? await deps.blobs.get(c.blob) : c.content;
+      const large = data.length > PDF_TEXT_MAX_BYTES;
+      const t = await pdfText(data, { maxPages: large ? 0 : 50 });
+      const refusal = pdfRefusal(t, deps.config.documents.pdf);
+      if (refusal) {
+        refused.push({ ...c, refused: refusal });
+        continue;
+      }
+      pdf = !t.ok ? t.kind : large ? 'not-read-too-large' : 'ok';
+      if (t.ok) pages = t.pages;
+      if (t.ok && !large) {
         docKind = documentKind(t.text);
         const n = seekerNumberIn(t.text);
         if (n) seekerNumberMatches = normaliseSeekerNumber(n) === seeker.seekerNumber;
       }
     } else docKind = documentKind(c.filename);
+    const sha256 = c.blob ?? (await deps.blobs.putBuffer(c.content));
     const rec: DocumentRecord = {
       id: `doc_${createHash('sha256').update(`${mailHash}:${i}`).digest('hex').slice(0, 12)}`,
       mail: mailHash.slice(0, 16),
@@ -89,7 +97,8 @@ export async function acceptDocuments(
 }
 
 // Text is read from PDFs up to this size: a larger one is a scan (images), and pdf.js would hold
-// the whole of it, several times, in the worker's heap.
+// the whole of it, several times, in the worker's heap. Larger ones are still opened for their
+// structure and page count.
 const PDF_TEXT_MAX_BYTES = 10 * 1024 * 1024;
 
 const TYPES: Record<string, string> = {

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { InboundPart } from '../inbound/parse.js';
 import { clamdScan } from './clamd.js';
 import { extOf, safeFilename } from './filename.js';
+import { ooxmlExternal } from './ooxml.js';
 import { ALLOWED, type Sniffed, sniff } from './sniff.js';
 import { inspectZip, zipEntryNames } from './zip.js';
 
@@ -20,6 +21,13 @@ export type RefusalReason =
   | 'zip-broken'
   | 'zip-content-not-allowed'
   | 'tnef-resend'
+  | 'pdf-javascript'
+  | 'pdf-launch'
+  | 'pdf-embedded-file'
+  | 'pdf-rich-media'
+  | 'pdf-xfa'
+  | 'pdf-encrypted'
+  | 'office-external'
   | 'virus'
   | 'scan-unavailable'
   | 'empty';
@@ -99,6 +107,9 @@ export async function checkParts(
       else if (v.entries.some((e) => !ALLOWED[e.kind] || e.kind === 'zip'))
         c.refused = 'zip-content-not-allowed';
     }
+    // Office files that load a template or object from elsewhere when opened (template injection).
+    if (!c.refused && (kind === 'docx' || kind === 'xlsx') && (await ooxmlExternal(await whole())).length)
+      c.refused = 'office-external';
     if (!c.refused && cfg.clamd) {
       const r = await clamdScan(await whole(), cfg.clamd);
       if (r === 'unavailable') c.refused = 'scan-unavailable';

@@ -15,6 +15,18 @@ const REASON_JA: Record<RefusalReason, string> = {
   'zip-broken': 'ZIPファイルが壊れています',
   'zip-content-not-allowed': 'ZIPの中に受け付けていない種類のファイルがあります',
   'tnef-resend': 'Outlookの形式（winmail.dat）のため開けません。添付ファイルとして送り直してください',
+  'pdf-javascript':
+    'プログラム（JavaScript）を含むPDFは受け付けていません。印刷用の通常のPDFとして保存し直してお送りください',
+  'pdf-launch':
+    '他のファイルやプログラムを開く設定を含むPDFは受け付けていません。通常のPDFとして保存し直してお送りください',
+  'pdf-embedded-file':
+    'ファイルが埋め込まれたPDFは受け付けていません。書類ごとに通常のPDFとして添付してお送りください',
+  'pdf-rich-media': '動画などを含むPDFは受け付けていません。通常のPDFとして保存し直してお送りください',
+  'pdf-xfa':
+    '入力フォーム（XFA）形式のPDFは受け付けていません。印刷用の通常のPDFとして保存し直してお送りください',
+  'pdf-encrypted': 'パスワード付きのPDFは開けません。パスワードを外した通常のPDFをお送りください',
+  'office-external':
+    '外部のファイルやテンプレートを読み込む設定を含むファイルは受け付けていません。PDFに変換してお送りください',
   virus: 'ウイルスが検出されました',
   'scan-unavailable': '安全確認ができなかったため受け付けられませんでした。時間をおいて送り直してください',
   empty: '空のファイルです',
@@ -33,6 +45,15 @@ const REASON_EN: Record<RefusalReason, string> = {
   'zip-broken': 'the zip file is damaged',
   'zip-content-not-allowed': 'the zip contains files of a type not accepted',
   'tnef-resend': 'sent in Outlook’s winmail.dat format; please resend as normal attachments',
+  'pdf-javascript': 'PDFs with JavaScript are not accepted; please save it again as a plain PDF',
+  'pdf-launch':
+    'PDFs that open other files or programs are not accepted; please save it again as a plain PDF',
+  'pdf-embedded-file':
+    'PDFs with embedded files are not accepted; please attach each document as a plain PDF',
+  'pdf-rich-media': 'PDFs with video or rich media are not accepted; please save it again as a plain PDF',
+  'pdf-xfa': 'XFA form PDFs are not accepted; please save it again as a plain PDF',
+  'pdf-encrypted': 'password-protected PDFs cannot be opened; please send it without a password',
+  'office-external': 'files that load external templates or files are not accepted; please convert to PDF',
   virus: 'a virus was found',
   'scan-unavailable': 'could not be checked for safety; please try again later',
   empty: 'the file is empty',

@@ -4,9 +4,18 @@ import { pathToFileURL } from 'node:url';
 import { CONFIG_DIR } from '../config/load.js';
 import { ThreadFailed, ThreadPool } from '../runtime/thread-pool.js';
 
+/** Active content a PDF carries (pdf-active.mjs). */
+export type PdfActive = 'javascript' | 'launch' | 'embedded-file' | 'rich-media' | 'xfa';
+
 export type PdfText =
-  | { ok: true; text: string; pages: number }
-  | { ok: false; kind: 'encrypted' | 'broken' | 'timeout' | 'too-much-memory'; message: string };
+  | { ok: true; text: string; pages: number; active: PdfActive[] }
+  | {
+      ok: false;
+      kind: 'encrypted' | 'broken' | 'timeout' | 'too-much-memory';
+      message: string;
+      /** What the structure showed even so (a file pdf.js cannot open may still carry a script). */
+      active: PdfActive[];
+    };
 
 const require = createRequire(import.meta.url);
 const PDFJS = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -16,6 +25,7 @@ const WORKER = path.join(path.dirname(CONFIG_DIR), 'src', 'documents', 'pdf-work
 interface Opts {
   timeoutMs?: number;
   maxHeapMb?: number;
+  /** Pages of text to read; 0 = none (only pages and active content). */
   maxPages?: number;
 }
 
@@ -23,7 +33,7 @@ interface Opts {
 const pools = new Map<number, ThreadPool<PdfText>>();
 
 /**
- * The text of a PDF, off the main thread, bounded in time and memory (the thread is terminated and
+ * The text of a PDF and the active content it carries, off the main thread, bounded in time and memory (the thread is terminated and
  * a fresh one serves the next PDF). Encrypted and broken PDFs are results, not errors: staff are
  * told, the pipeline goes on.
  */
@@ -47,7 +57,7 @@ export async function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
   } catch (err) {
     if (!(err instanceof ThreadFailed)) throw err;
     const kind = err.kind === 'timeout' ? 'timeout' : err.kind === 'memory' ? 'too-much-memory' : 'broken';
-    return { ok: false, kind, message: `PDF text extraction failed: ${err.message}` };
+    return { ok: false, kind, message: `PDF text extraction failed: ${err.message}`, active: [] };
   }
 }
 

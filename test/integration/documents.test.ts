@@ -17,6 +17,7 @@ import {
 } from '../helpers/inbound.js';
 import { TRUSTED_MX } from '../helpers/mail.js';
 import { japanesePdf } from '../helpers/pdf.js';
+import { madePdf } from '../helpers/pdf-active.js';
 import { runCli } from '../helpers/processes.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -242,5 +243,42 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
     expect(await docs.put(d)).toBe(false);
     expect((await docs.forStaff('staff-crash')).map((x) => x.id)).toEqual([d.id]);
     expect(await docs.due(Date.parse(d.purgeAfter))).toContain(d.id);
+  });
+});
+
+describe('issue #13: documents that can hurt staff are held back', () => {
+  let s: InboundStack;
+  let staffEmail: string;
+  beforeAll(async () => {
+    s = await inboundStack('box17');
+    ({ staffEmail } = await seekerWithBooking(
+      s.svc,
+      'pdfs@example.jp',
+      `${openDay(s.ctx, 7).toISODate()}T15:00`,
+    ));
+  });
+  afterAll(() => s.stop());
+
+  it('a PDF with JavaScript and a password-locked one never reach staff; the seeker is told why', async () => {
+    const before = s.sink.messages.length;
+    const m = docMail('pdfs@example.jp', [
+      { params: l('filename="rirekisho.pdf"'), type: 'application/pdf', data: PDF },
+      { params: l('filename="script.pdf"'), type: 'application/pdf', data: await madePdf('openaction-js') },
+      { params: l('filename="locked.pdf"'), type: 'application/pdf', data: await madePdf('user-password') },
+    ]);
+    await appendRaw('box17', 'INBOX', m.raw);
+    expect(await waitHandled('box17', m.id)).toBe('Processed');
+    const fresh = (x: { raw: Buffer }) => s.sink.messages.indexOf(x as never) >= before;
+    const toStaff = await s.sink.waitFor(
+      (x) => fresh(x) && x.to.includes(staffEmail) && x.raw.includes('X-Madoguchi-Loop: docs-'),
+    );
+    const parsed = await simpleParser(toStaff.raw);
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['rirekisho.pdf']);
+    const ack = await s.sink.waitFor(
+      (x) => fresh(x) && x.to.includes('pdfs@example.jp') && x.raw.includes('X-Madoguchi-Loop: reply-'),
+    );
+    const ackText = (await simpleParser(ack.raw)).text ?? '';
+    expect(ackText).toContain('script.pdf：プログラム（JavaScript）を含むPDFは受け付けていません');
+    expect(ackText).toContain('locked.pdf：パスワード付きのPDFは開けません');
   });
 });

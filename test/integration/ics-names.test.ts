@@ -69,7 +69,7 @@ describe('names in ATTENDEE survive every client (RFC 5545 §3.2, RFC 6868)', ()
     // node-ical: the ATTENDEE and its address are kept; the CN is the name, or its RFC 6868 form
     // where the parser does not decode carets.
     const parsed = Object.values(nodeIcal.sync.parseICS(text)).find(
-      (c) => c.type === 'VEVENT',
+      (c) => c?.type === 'VEVENT',
     ) as unknown as {
       attendee: { params: { CN: string }; val: string };
     };
