@@ -36,6 +36,7 @@ const isTime = (t: Token) =>
 const isHollow = (t: Token) =>
   t.pos === '接頭詞' || t.sub === '非自立' || t.sub === '接尾' || t.sub === '代名詞';
 const REQUEST_NOUNS = new Set(['お願い', '願い', '希望', '依頼', '手続き', '申請']);
+const CHANGE_HEADS = new Set(['変更', '振替', '振り替え', '延期']);
 const BOOKING_VERBS = new Set([
   'する',
   'できる',
@@ -90,6 +91,10 @@ function asksChange(tokens: Token[], i: number, s: Sentence, words: string[]): b
   let k = 0;
   while (k < pred.length && (pred[k]!.pos === '助詞' || isTime(pred[k]!) || has(words, pred[k]!))) k++;
   const rest = pred.slice(k);
+  // A subject that is only the change itself (予約の変更, 日程変更) names the request; a change
+  // reply ("by phone", B8) is harmless, unlike a cancellation, so the noun phrase is enough here.
+  if (s.subject && rest.length === 0 && [tokens[i]!, ...pred].some((t) => CHANGE_HEADS.has(t.lemma)))
+    return true;
   // The verb is the booking's own (予約したい, 予約を取りたい, 変更できますか), not another (取り消したい).
   if (!rest[0] || !(BOOKING_VERBS.has(rest[0].lemma) || REQUEST_NOUNS.has(rest[0].lemma))) return false;
   if (rest.some(negative) || doubtful(rest, tokens)) return false;
