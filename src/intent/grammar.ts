@@ -34,12 +34,12 @@ export function predicate(tokens: Token[], i: number): Token[] {
 }
 
 // ない (not), ん of ません, ぬ/ず: the negative auxiliaries and the adjective ない of ではない.
-const negative = (t: Token) =>
+export const negative = (t: Token) =>
   (t.lemma === 'ない' && (t.pos === '助動詞' || t.pos === '形容詞')) ||
   (t.pos === '助動詞' && ['ん', 'ぬ', 'ず'].includes(t.lemma));
 // A past auxiliary, or a verb of having finished (職業訓練を修了し): an event, not a request.
 const COMPLETE = new Set(['修了', '終了', '終える', '終わる', '済む', '済み', '完了']);
-const past = (t: Token) =>
+export const past = (t: Token) =>
   (t.pos === '助動詞' && t.lemma === 'た' && t.surface !== 'たら') || COMPLETE.has(t.lemma);
 const conditional = (t: Token) =>
   (t.pos === '助詞' && ['ば', 'たら', 'なら'].includes(t.surface)) ||
@@ -91,5 +91,3 @@ export function compoundBefore(tokens: Token[], end: number): Token[] {
   while (s >= 0 && isNoun(tokens[s])) s--;
   return tokens.slice(s + 1, end + 1);
 }
-
-export { negative, past };

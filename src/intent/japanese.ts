@@ -69,8 +69,8 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   const named = object.map((t) => t.surface).join('');
   if (object.length && !w.objects.some((o) => named.includes(o)) && !object.some(isTime))
     return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
+  // A bare word (a subject "キャンセル") has no predicate, so asks nothing: unsure.
   const mode = modeOf(predicate(tokens, i), tokens, s.question);
-  if (mode === 'request' && s.subject && predicate(tokens, i).length === 0) return { mode: 'unsure' };
   return mode === 'request' ? { mode } : { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
 }
 

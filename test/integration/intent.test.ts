@@ -28,6 +28,18 @@ describe('intent on real mail: precision first, and a way back', () => {
   });
   afterAll(() => s.stop());
 
+  /** The mail is handled, and the booking, the seeker's inbox and the calendars are as before. */
+  async function untouched(raw: string, email: string, bookingId: string) {
+    await appendRaw('box16', 'INBOX', raw);
+    expect(await waitHandled('box16', idOf(raw))).toBe('Processed');
+    await settle();
+    expect(await s.svc.store.getBooking(bookingId)).toMatchObject({ status: 'booked', sequence: 0 });
+    const to = s.sink.messages.filter((m) => m.to.includes(email));
+    expect(to.filter((m) => m.raw.includes('auto-replied') || m.raw.includes('method=CANCEL'))).toHaveLength(
+      0,
+    );
+  }
+
   it.each([
     ['waiting list', 'キャンセル待ちについて', '来週の相談はキャンセル待ちに登録できますか。'],
     ['withdrawn job offer', '相談', '内定取り消しについて相談したいです。'],
@@ -43,16 +55,7 @@ describe('intent on real mail: precision first, and a way back', () => {
     const email = `t${Math.random().toString(36).slice(2, 8)}@example.jp`;
     const { booking } = await seekerWithBooking(s.svc, email, slot('10:00'));
     const raw = mail({ from: email, subject, text });
-    await appendRaw('box16', 'INBOX', raw);
-    expect(await waitHandled('box16', idOf(raw))).toBe('Processed');
-    await settle();
-    expect(await s.svc.store.getBooking(booking.id)).toMatchObject({ status: 'booked', sequence: 0 });
-    expect(
-      s.sink.messages.filter((m) => m.to.includes(email) && m.raw.includes('auto-replied')),
-    ).toHaveLength(0);
-    expect(
-      s.sink.messages.filter((m) => m.to.includes(email) && m.raw.includes('method=CANCEL')),
-    ).toHaveLength(0);
+    await untouched(raw, email, booking.id);
     const last = (await s.store.auditEntries()).at(-1);
     expect(last).toMatchObject({ action: 'staff-triage' });
   });
@@ -111,13 +114,7 @@ describe('intent on real mail: precision first, and a way back', () => {
       `From: ${email}`,
       `From: ${email}, other@attacker.example`,
     );
-    await appendRaw('box16', 'INBOX', raw);
-    expect(await waitHandled('box16', idOf(raw))).toBe('Processed');
-    await settle();
-    expect(await s.svc.store.getBooking(booking.id)).toMatchObject({ status: 'booked', sequence: 0 });
-    expect(
-      s.sink.messages.filter((m) => m.to.includes(email) && m.raw.includes('auto-replied')),
-    ).toHaveLength(0);
+    await untouched(raw, email, booking.id);
     expect((await s.store.auditEntries()).at(-1)).toMatchObject({
       action: 'staff-triage',
       reason: 'From is not exactly one mailbox',
