@@ -4,6 +4,7 @@ import type { SmtpSink } from '../src/devstack/smtp-sink.js';
 import { bookingsBench } from './bookings.js';
 import { documentsBench } from './documents.js';
 import { inboundBench } from './inbound.js';
+import { intentBench } from './intent.js';
 import { outboxBench } from './outbox.js';
 
 export interface BenchEnv {
@@ -22,4 +23,4 @@ export interface Bench {
   run(env: BenchEnv): Promise<Row[]>;
 }
 
-export const BENCHES: Bench[] = [outboxBench, bookingsBench, inboundBench, documentsBench];
+export const BENCHES: Bench[] = [outboxBench, bookingsBench, inboundBench, intentBench, documentsBench];

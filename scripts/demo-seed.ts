@@ -106,7 +106,11 @@ export async function demoInbound(imapUrl: string, authservId: string): Promise<
   );
   await c.append(
     'INBOX',
-    mail('seeker2@madoguchi.localhost', '相談の申込み', '来春の新卒です。オンラインで相談できますか。'),
+    mail(
+      'seeker2@madoguchi.localhost',
+      '相談の申込み',
+      '来春卒業見込みの新卒者です。オンラインで相談できますか。',
+    ),
   );
   await c.logout();
   process.stdout.write(

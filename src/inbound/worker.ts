@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import { jst } from '../domain/time.js';
+import { tokenize } from '../intent/tokenizer.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
@@ -30,12 +31,13 @@ async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<vo
 }
 
 /**
- * First use is slow (mailparser's lazy parts, iconv tables, luxon's ICU data, the IMAP login):
- * paid at start, not by the first mail. A failure here is not fatal (IMAP may be down;
+ * First use is slow (mailparser's lazy parts, iconv tables, luxon's ICU data, the morphological
+ * analyser's dictionary, the IMAP login): paid at start, not by the first mail. A failure here is not fatal (IMAP may be down;
  * the mover connects again when it has work).
  */
 async function warmUp(ctx: Context, mover: Mover): Promise<void> {
   jst(new Date().toISOString());
+  tokenize('予約'); // src/intent/: most seekers' mail needs it; loading blocks for a few hundred ms
   await mover.connect().catch((err: unknown) => ctx.log.warn('mover could not connect yet', { err }));
 }
 

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
+import { loadConfig } from '../src/config/load.js';
+import { detectIntent } from '../src/inbound/intent.js';
+import type { ParsedMail } from '../src/inbound/parse.js';
+import { tokenize } from '../src/intent/tokenizer.js';
+import { intentWords } from '../src/intent/words.js';
+import type { Bench } from './registry.js';
+import { benchVars } from './stack.js';
+
+const ROUNDS = 20;
+
+/**
+ * The intent step alone (issue #13) on the labelled set's 229 mails, beside mailparser's parse of
+ * the same mails: what reading words costs next to reading the mail at all. CPU time per mail.
+ */
+export const intentBench: Bench = {
+  name: 'intent: reading the labelled set (test/fixtures/intents) word by word',
+  async run(env) {
+    const words = intentWords(loadConfig({ env: benchVars(env) }));
+    const rows = readFileSync(new URL('../test/fixtures/intents/mails.tsv', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => l.split('\t'));
+    const raws = rows.map(([, subject = '', body = '']) =>
+      Buffer.from(
+        `From: seeker@example.jp\r\nSubject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(body.replace(/\\n/g, '\n')).toString('base64')}\r\n`,
+      ),
+    );
+    const mails: ParsedMail[] = rows.map(([, subject = '', body = '']) => ({
+      hash: 'h',
+      messageId: undefined,
+      inReplyTo: undefined,
+      references: [],
+      from: 'seeker@example.jp',
+      fromMailboxes: 1,
+      subject,
+      text: body.replace(/\\n/g, '\n'),
+      headers: new Map(),
+      attachments: [],
+      repairs: [],
+    }));
+
+    const t = process.cpuUsage();
+    tokenize('読み込み');
+    const load = process.cpuUsage(t);
+
+    const cpu = async (f: () => unknown) => {
+      const c = process.cpuUsage();
+      for (let r = 0; r < ROUNDS; r++) await f();
+      const d = process.cpuUsage(c);
+      return (d.user + d.system) / 1000 / (ROUNDS * mails.length);
+    };
+    await cpu(() => Promise.all(raws.map((r) => simpleParser(r)))); // warm both
+    await cpu(() => mails.map((m) => detectIntent(m, words)));
+    const parseMs = await cpu(() => Promise.all(raws.map((r) => simpleParser(r))));
+    const intentMs = await cpu(() => mails.map((m) => detectIntent(m, words)));
+    return [
+      {
+        label: 'analyser load (once per process), CPU',
+        value: `${((load.user + load.system) / 1000).toFixed(0)} ms`,
+      },
+      { label: `baseline: mailparser parse, CPU per mail`, value: `${parseMs.toFixed(3)} ms` },
+      { label: 'madoguchi: intent (reader + analyser), CPU per mail', value: `${intentMs.toFixed(3)} ms` },
+      { label: 'intent / parse', value: `${((intentMs / parseMs) * 100).toFixed(0)} %` },
+    ];
+  },
+};
