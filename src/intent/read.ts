@@ -3,7 +3,7 @@ import type { Mode } from './grammar.js';
 import { readJapanese, type SentenceReading } from './japanese.js';
 import { sentences } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
-import { type IntentWords, triggers } from './words.js';
+import { type IntentWords, mayMatch } from './words.js';
 
 /** What a mail asks, read sentence by sentence. */
 export interface MailReading {
@@ -17,19 +17,22 @@ export interface MailReading {
   outOfScope?: { kind: string; mode: Mode };
 }
 
-const triggerCache = new WeakMap<IntentWords, string[]>();
+const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
 
 /** Read the sender's own words (quoted text already removed) and the subject. Pure but for `tokenize`. */
 export function readMail(subject: string, body: string, w: IntentWords, tokenize: Tokenize): MailReading {
-  const trig = triggerCache.get(w) ?? triggers(w);
-  triggerCache.set(w, trig);
+  const needed = prefilters.get(w) ?? mayMatch(w);
+  prefilters.set(w, needed);
+  const seen = new Set<string>();
   const cancel: Array<SentenceReading['cancel'][number] & { sentence: string }> = [];
   const scope: SentenceReading['outOfScope'] = [];
   let change = false;
   let move = false;
   for (const s of sentences(subject, body, w.variants)) {
-    // Most sentences hold none of the office's words: the analyser is not needed for them.
-    if (s.japanese && !trig.some((x) => s.text.includes(x))) continue;
+    // Most sentences hold none of the office's words: the analyser is not needed for them. A
+    // sentence said twice (a signature, a repeated line) says nothing new: read once.
+    if ((s.japanese && !needed(s.text)) || seen.has(`${s.subject}${s.text}`)) continue;
+    seen.add(`${s.subject}${s.text}`);
     const r = s.japanese ? readJapanese(s, tokenize(s.text), w) : readEnglish(s, w);
     cancel.push(...r.cancel.map((h) => ({ ...h, sentence: s.text })));
     scope.push(...r.outOfScope);

@@ -42,18 +42,29 @@ function build(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
   };
 }
 
-/** Every Japanese word the reader may look for: no sentence without one needs the analyser. */
-export function triggers(w: IntentWords): string[] {
-  const all = [
+// A verb's dictionary form (取り消す) is written inflected (取り消し, 取り消さ): its stem is what
+// the text holds. Kana endings are cut back to the last kanji or katakana.
+const stems = (words: string[]) => [
+  ...new Set(words.map((x) => x.replace(/(?<=[\u30a0-\u30ff\u3400-\u9fff])[\u3040-\u309f]+$/, ''))),
+];
+const NEGATION = /ない|なく|ません|ず/;
+
+/**
+ * Whether a Japanese sentence may hold anything the reader looks for: no sentence without one
+ * needs the analyser. "Not coming" words (行く, 出る: one-kanji stems found everywhere) count only
+ * beside a negation and the consultation's name, as the reader itself requires.
+ */
+export function mayMatch(w: IntentWords): (sentence: string) => boolean {
+  const strong = stems([
     ...w.cancel.words,
-    ...w.cancel.absence,
     ...w.bookingRequest,
     ...w.changeWords,
     ...w.outOfScope.flatMap((o) => [...o.keywords, ...o.unsure]),
-  ];
-  // A verb's dictionary form (取り消す) is written inflected (取り消し, 取り消さ): its stem is
-  // what the text holds. Kana endings are cut back to the last kanji or katakana.
-  return [...new Set(all.map((x) => x.replace(/(?<=[\u30a0-\u30ff\u3400-\u9fff])[\u3040-\u309f]+$/, '')))];
+  ]);
+  const absence = stems(w.cancel.absence);
+  return (t) =>
+    strong.some((x) => t.includes(x)) ||
+    (NEGATION.test(t) && absence.some((x) => t.includes(x)) && w.cancel.objects.some((o) => t.includes(o)));
 }
 
 /** Whole-word test for English words and phrases. */
