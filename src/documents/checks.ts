@@ -27,6 +27,7 @@ export type RefusalReason =
   | 'pdf-rich-media'
   | 'pdf-xfa'
   | 'pdf-encrypted'
+  | 'pdf-unchecked'
   | 'office-external'
   | 'virus'
   | 'scan-unavailable'

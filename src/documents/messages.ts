@@ -25,6 +25,8 @@ const REASON_JA: Record<RefusalReason, string> = {
   'pdf-xfa':
     '入力フォーム（XFA）形式のPDFは受け付けていません。印刷用の通常のPDFとして保存し直してお送りください',
   'pdf-encrypted': 'パスワード付きのPDFは開けません。パスワードを外した通常のPDFをお送りください',
+  'pdf-unchecked':
+    'PDFの安全確認が時間内に終わらなかったため受け付けられませんでした。通常のPDFとして保存し直してお送りください',
   'office-external':
     '外部のファイルやテンプレートを読み込む設定を含むファイルは受け付けていません。PDFに変換してお送りください',
   virus: 'ウイルスが検出されました',
@@ -53,6 +55,7 @@ const REASON_EN: Record<RefusalReason, string> = {
   'pdf-rich-media': 'PDFs with video or rich media are not accepted; please save it again as a plain PDF',
   'pdf-xfa': 'XFA form PDFs are not accepted; please save it again as a plain PDF',
   'pdf-encrypted': 'password-protected PDFs cannot be opened; please send it without a password',
+  'pdf-unchecked': 'the PDF could not be checked in time; please save it again as a plain PDF',
   'office-external': 'files that load external templates or files are not accepted; please convert to PDF',
   virus: 'a virus was found',
   'scan-unavailable': 'could not be checked for safety; please try again later',

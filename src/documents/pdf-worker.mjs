@@ -11,8 +11,8 @@ const union = (a, b) => [...new Set([...a, ...b])].sort();
 parentPort.postMessage({ ready: true }); // the pool's protocol (src/runtime/thread-pool.ts)
 parentPort.on('message', async ({ id, data, maxPages }) => {
   let parser;
-  // Structure first, on its own copy: pdf.js takes ownership of (detaches) the buffer it is given.
-  const structure = await structureActive(new Uint8Array(data));
+  // Its own copy for the structure: pdf.js takes ownership of (detaches) the buffer it is given.
+  const bytes = new Uint8Array(data);
   try {
     parser = new PDFParse({
       data: new Uint8Array(data),
@@ -22,7 +22,7 @@ parentPort.on('message', async ({ id, data, maxPages }) => {
       verbosity: 0,
     });
     const doc = await parser.load();
-    const active = union(structure, await pdfjsActive(doc));
+    const active = union(await pdfjsActive(doc), await structureActive(bytes));
     if (maxPages === 0) {
       parentPort.postMessage({ id, ok: true, text: '', pages: doc.numPages, active });
       return;
@@ -31,12 +31,14 @@ parentPort.on('message', async ({ id, data, maxPages }) => {
     parentPort.postMessage({ id, ok: true, text: result.text, pages: result.total, active });
   } catch (err) {
     const kind = err?.name === 'PasswordException' ? 'encrypted' : 'broken';
+    // A file pdf.js cannot open may still carry a script: its structure is read all the same.
+    const active = await structureActive(bytes);
     parentPort.postMessage({
       id,
       ok: false,
       kind,
       message: String(err?.message ?? err).slice(0, 200),
-      active: structure,
+      active,
     });
   } finally {
     await parser?.destroy().catch(() => undefined);

@@ -60,6 +60,15 @@ describe('PDF active content, read from the object structure', () => {
     expect(await verdict(corpus(f))).toBe(expected);
   });
 
+  it('junk after the last %%EOF is not part of the document: a Launch before it is still found', async () => {
+    const pdf = Buffer.concat([await madePdf('launch'), Buffer.alloc(2 * 1024 * 1024, 0x41)]);
+    expect(await verdict(pdf)).toBe('pdf-launch');
+  });
+
+  it('a PDF stopped at the time limit is refused as unchecked: nothing is known of it', async () => {
+    expect(pdfRefusal(await pdfText(await madePdf('plain'), { timeoutMs: 1 }), policy)).toBe('pdf-unchecked');
+  });
+
   it('the policy is the office’s: accept turns a refusal off, per kind', async () => {
     const js = await pdfText(await madePdf('openaction-js'));
     expect(pdfRefusal(js, { ...policy, javascript: 'accept' })).toBeUndefined();
