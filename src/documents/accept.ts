@@ -54,7 +54,8 @@ export async function acceptDocuments(
       // Every PDF is opened for what it carries (issue #13); text only from the smaller ones.
       const data = c.blob ? await deps.blobs.get(c.blob) : c.content;
       const large = data.length > PDF_TEXT_MAX_BYTES;
-      const t = await pdfText(data, { maxPages: large ? 0 : 50 });
+      // A file loaded from the store here is ours alone: moved to the PDF thread, not copied.
+      const t = await pdfText(data, { maxPages: large ? 0 : 50, transfer: !!c.blob });
       const refusal = pdfRefusal(t, deps.config.documents.pdf);
       if (refusal) {
         refused.push({ ...c, refused: refusal });

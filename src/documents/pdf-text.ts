@@ -27,6 +27,8 @@ interface Opts {
   maxHeapMb?: number;
   /** Pages of text to read; 0 = none (only pages and active content). */
   maxPages?: number;
+  /** `data` is the caller's to give away: moved to the thread, not copied (it is unusable after). */
+  transfer?: boolean;
 }
 
 // One long-lived thread per heap limit (loading pdf.js costs about a second), one PDF at a time.
@@ -53,7 +55,12 @@ export async function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
     pools.set(heapMb, pool);
   }
   try {
-    return await pool.run({ data, maxPages: opts.maxPages ?? 50 }, opts.timeoutMs ?? 20_000);
+    const own = opts.transfer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    return await pool.run(
+      { data, maxPages: opts.maxPages ?? 50 },
+      opts.timeoutMs ?? 20_000,
+      own ? [data.buffer as ArrayBuffer] : [],
+    );
   } catch (err) {
     if (!(err instanceof ThreadFailed)) throw err;
     const kind = err.kind === 'timeout' ? 'timeout' : err.kind === 'memory' ? 'too-much-memory' : 'broken';
