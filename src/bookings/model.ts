@@ -12,6 +12,8 @@ export interface Staff {
   availability: Record<string, string[]>;
   /** JST dates 'YYYY-MM-DD'. */
   daysOff: string[];
+  /** Console role: an admin also manages the roster (absent = staff). */
+  role?: 'staff' | 'admin';
 }
 
 export interface Seeker {

@@ -135,7 +135,18 @@ function checkWhen(deps: BookingDeps, start: DateTime, override: { reason: strin
   if (bad.length) throw new MadoguchiError('LEAD_TIME', bad.join('; '));
 }
 
-export async function book(deps: BookingDeps, input: BookInput): Promise<BookResult> {
+/** What a booking would be, every rule checked (B4-B12), nothing written: `book` and the console's preview. */
+export interface BookingCheck {
+  seeker: Seeker;
+  existing: Seeker | undefined;
+  start: DateTime;
+  order: string[];
+  pastNoShows: number;
+  /** B11: consultations counted against the cap, when one is set. */
+  used?: { count: number; max: number; perDays: number };
+}
+
+export async function checkBooking(deps: BookingDeps, input: BookInput): Promise<BookingCheck> {
   const rules = deps.config.booking;
   const kind = outOfScopeKind(input.topic ?? '', intentWords(deps.config));
   if (kind) {
@@ -158,20 +169,35 @@ export async function book(deps: BookingDeps, input: BookInput): Promise<BookRes
   if (mine.some((b) => b.status === 'booked' && b.start === start.toUTC().toISO())) {
     throw new MadoguchiError('SLOT_FULL', 'the seeker already has a booking at that time');
   }
+  let used: BookingCheck['used'];
   if (rules.useCap) {
     // B11: consultations held or booked within the last perDays days before this one.
     const from = start.minus({ days: rules.useCap.perDays }).toMillis();
-    const used = mine.filter((b) => b.status !== 'cancelled' && jst(b.start).toMillis() > from).length;
-    if (used >= rules.useCap.max) {
+    const count = mine.filter((b) => b.status !== 'cancelled' && jst(b.start).toMillis() > from).length;
+    used = { count, max: rules.useCap.max, perDays: rules.useCap.perDays };
+    if (count >= rules.useCap.max) {
       throw new MadoguchiError(
         'USE_CAP_REACHED',
-        `the seeker has used ${used} of ${rules.useCap.max} consultations in ${rules.useCap.perDays} days (B11)`,
+        `the seeker has used ${count} of ${rules.useCap.max} consultations in ${rules.useCap.perDays} days (B11)`,
       );
     }
   }
   const order = await candidates(deps, start, existing?.lastStaffId);
   if (!order.length) throw new MadoguchiError('SLOT_FULL', `no staff member is free at ${input.at} (B9)`);
+  return {
+    seeker,
+    existing,
+    start,
+    order,
+    pastNoShows: await deps.store.noShows(seekerId),
+    ...(used ? { used } : {}),
+  };
+}
 
+export async function book(deps: BookingDeps, input: BookInput): Promise<BookResult> {
+  const rules = deps.config.booking;
+  const { seeker, start, order } = await checkBooking(deps, input);
+  const seekerId = seeker.id;
   await deps.store.putSeeker(seeker);
   const id = `bk_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const draft: Omit<Booking, 'staffId'> = {

@@ -17,6 +17,7 @@ export interface StaffInput {
   availability?: Record<string, string[]>;
   daysOff?: string[];
   active?: boolean;
+  role?: 'staff' | 'admin';
 }
 
 function validate(s: Staff): void {
@@ -50,6 +51,7 @@ export async function addStaff(store: BookingStore, input: StaffInput): Promise<
     zoomPasscode: input.zoomPasscode ?? '',
     availability: input.availability ?? {},
     daysOff: input.daysOff ?? [],
+    role: input.role ?? 'staff',
   };
   validate(s);
   if (await store.staffIdByEmail(s.email))

@@ -13,7 +13,7 @@ import { doctor } from './commands/doctor.js';
 import { documentsGet, documentsList, documentsReviewed } from './commands/documents.js';
 import { inboxStatusCmd, quarantineList, quarantineReleaseCmd, quarantineShowCmd } from './commands/inbox.js';
 import { run } from './commands/run.js';
-import { staffAdd, staffDeactivate, staffList, staffUpdate } from './commands/staff.js';
+import { staffAdd, staffDeactivate, staffList, staffSetPassword, staffUpdate } from './commands/staff.js';
 
 export const COMMANDS: Command[] = [
   configCheck,
@@ -23,6 +23,7 @@ export const COMMANDS: Command[] = [
   staffList,
   staffUpdate,
   staffDeactivate,
+  staffSetPassword,
   bookCmd,
   rescheduleCmd,
   cancelCmd,

@@ -22,7 +22,10 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   MADOGUCHI_DATA_DIR: ['dataDir'],
   MADOGUCHI_LOG_LEVEL: ['log', 'level'],
   MADOGUCHI_STORAGE_KEY: ['storage', 'key'],
+  MADOGUCHI_WEB_PORT: ['web', 'port'],
 };
+// Environment values are strings; these settings are numbers in the schema.
+const NUMERIC = new Set(['MADOGUCHI_WEB_PORT']);
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,7 +96,8 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
   const overrides: Plain = {};
   for (const [name, keys] of Object.entries(ENV_OVERRIDES)) {
     const v = env[name];
-    if (v !== undefined && v !== '') setPath(overrides, keys, v);
+    if (v !== undefined && v !== '')
+      setPath(overrides, keys, NUMERIC.has(name) && /^\d+$/.test(v) ? Number(v) : v);
   }
   raw = deepMerge(raw, overrides);
 

@@ -157,6 +157,27 @@ export const configSchema = z.strictObject({
     lockDurationMs: z.number().int().min(500).max(600_000),
     stalledIntervalMs: z.number().int().min(500).max(600_000),
   }),
+  web: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    insecureCookies: z.boolean(),
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    sessionMaxHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7),
+    signInAttempts: z.number().int().min(1).max(100),
+    lockoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  }),
   dataDir: z.string().min(1),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });

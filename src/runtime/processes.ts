@@ -16,6 +16,7 @@ export const PROCESSES: Record<string, (ctx: Context) => Promise<Handle>> = {
   scheduler: async (ctx) => (await import('../scheduler/worker.js')).startScheduler(ctx),
   inbound: async (ctx) => (await import('../inbound/worker.js')).startInbound(ctx),
   watcher: async (ctx) => (await import('../inbound/watcher.js')).startWatcher(ctx),
+  web: async (ctx) => (await import('../web/worker.js')).startWeb(ctx),
   // A no-op unless ingress.smtp.enabled.
   ingress: async (ctx) => (await import('../inbound/smtp-ingress.js')).startSmtpIngress(ctx),
 };

@@ -32,6 +32,7 @@ export function testEnv(opts: {
     MADOGUCHI_DATA_DIR: dataDir,
     MADOGUCHI_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', // TEST_LOG_LEVEL=debug to watch a test
     MADOGUCHI_STORAGE_KEY: randomBytes(32).toString('base64'),
+    MADOGUCHI_WEB_PORT: '0', // the console, where a test starts it, on a free port
     ...opts.extra,
   };
 }

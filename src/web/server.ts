@@ -1,0 +1,133 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Staff } from '../bookings/model.js';
+import { CONFIG_DIR } from '../config/load.js';
+import type { InboundDeps } from '../inbound/deps.js';
+import { Accounts } from './accounts.js';
+import { authRoutes } from './routes/auth.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { type Session, Sessions } from './sessions.js';
+import { errorText, messagesFor, page } from './views.js';
+
+export const SESSION_COOKIE = 'madoguchi_session';
+
+export interface WebDeps extends InboundDeps {
+  accounts: Accounts;
+  sessions: Sessions;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session?: Session;
+    staff?: Staff;
+  }
+}
+
+const CSS = readFileSync(path.join(path.dirname(CONFIG_DIR), 'templates', 'web', 'app.css'));
+
+/** The staff console (issue #10) over the same service functions as the CLI. */
+export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
+  const cfg = deps.svc.ctx.config;
+  const web: WebDeps = {
+    ...deps,
+    accounts: new Accounts(deps.svc.ctx.redis, cfg.connections.redisPrefix),
+    sessions: new Sessions(
+      deps.svc.ctx.redis,
+      cfg.connections.redisPrefix,
+      cfg.web.sessionIdleMinutes * 60_000,
+      cfg.web.sessionMaxHours * 3_600_000,
+    ),
+  };
+  const app = Fastify({ logger: false, trustProxy: false });
+  await app.register(fastifyFormbody);
+  // The cookie secret signs the CSRF secret's cookie; derived from storage.key, never stored.
+  await app.register(fastifyCookie, {
+    secret: createHmac('sha256', cfg.storage.key).update('web-cookie').digest('hex'),
+  });
+  const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: !cfg.web.insecureCookies, path: '/' };
+  await app.register(fastifyCsrf, { cookieOpts: { ...cookie, signed: true } });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Plain http on a laptop (the demo) must not be told to upgrade to https.
+    hsts: !cfg.web.insecureCookies,
+  });
+  await app.register(fastifyRateLimit, { global: false });
+
+  app.get('/static/app.css', (_req, reply) => reply.type('text/css; charset=utf-8').send(CSS));
+  app.get('/healthz', () => ({ ok: true }));
+
+  // Who is asking: every page but sign-in and set-password needs a live session.
+  app.addHook('preHandler', async (req, reply) => {
+    const url = req.url.split('?')[0]!;
+    if (url === '/signin' || url === '/set-password' || url.startsWith('/static/') || url === '/healthz')
+      return;
+    const sid = req.cookies[SESSION_COOKIE];
+    const s = await web.sessions.get(sid);
+    const staff = s ? await web.svc.store.getStaff(s.staffId) : undefined;
+    if (!s || !staff?.active) {
+      const next = req.method === 'GET' ? req.url : '/calendar';
+      return reply.redirect(`/signin?next=${encodeURIComponent(next)}${sid ? '&expired=1' : ''}`, 303);
+    }
+    req.session = s;
+    req.staff = staff;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const t = messagesFor();
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET')
+      return sendError(reply, req, 403, errorText('CSRF', t));
+    if ((err as { statusCode?: number }).statusCode === 429)
+      return sendError(reply, req, 429, errorText('RATE_LIMITED', t));
+    deps.svc.ctx.log.error('web request failed', { err, route: req.routeOptions.url });
+    return sendError(reply, req, 500, errorText('UNKNOWN', t));
+  });
+  app.setNotFoundHandler((req, reply) => sendError(reply, req, 404, errorText('NOT_FOUND')));
+
+  await authRoutes(app, web, cookie);
+  await calendarRoutes(app, web);
+  await bookingRoutes(app, web);
+  return app;
+}
+
+const meOf = (req: FastifyRequest) =>
+  req.staff ? { me: { name: req.staff.name, role: req.staff.role ?? 'staff' } } : {};
+
+export function sendError(reply: FastifyReply, req: FastifyRequest, status: number, message: string) {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(page('error', { title: String(status), message, ...meOf(req), csrf: reply.generateCsrf() }));
+}
+
+/** The page with the signed-in staff member and a fresh CSRF token. */
+export function render(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  data: Record<string, unknown> & { title: string },
+) {
+  return reply
+    .type('text/html; charset=utf-8')
+    .send(page(name, { ...data, ...meOf(req), csrf: reply.generateCsrf() }));
+}
