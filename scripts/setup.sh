@@ -11,6 +11,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 /usr/bin/python3 -c 'import gi; gi.require_version("ICal", "3.0")' >/dev/null 2>&1 || missing+=(python3-gi gir1.2-ical-3.0)
 # python-icalendar: one more client the tests read our invitations with (names in ATTENDEE).
 /usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
+# Debian's Chromium: the console's browser tests drive it with playwright-core (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+# A Japanese font, so that the console's screenshots (test-output/, docs/) show text, not boxes.
+[ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=(fonts-ipafont-gothic)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

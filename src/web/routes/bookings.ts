@@ -9,6 +9,7 @@ import {
   cancel,
   cancellingMail,
   checkBooking,
+  markNoShow,
   reschedule,
   slots,
 } from '../../bookings/service.js';
@@ -160,9 +161,16 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
       when: formatJaRange(jst(b.start), jst(b.end)),
       seeker: names.seeker(b.seekerId),
       staff: names.staff(b.staffId),
-      history: b.history.map((e) => ({ ...e, at: jst(e.at).toFormat('yyyy-MM-dd HH:mm') })),
+      history: b.history.map((e) => ({
+        ...e,
+        at: jst(e.at).toFormat('yyyy-MM-dd HH:mm'),
+        actor: e.actor.startsWith('staff:') ? names.staff(e.actor.slice(6)) : e.actor,
+      })),
       slots: b.status === 'booked' ? await freeSlots(web) : [],
       reinstatable: !!cancellingMail(b) && jst(b.start) > web.svc.clock.now(),
+      noShowDue:
+        b.status === 'booked' &&
+        jst(b.start).plus({ minutes: web.svc.config.noShow.graceMinutes }) <= web.svc.clock.now(),
       notice,
       error,
     });
@@ -181,6 +189,12 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
       return cancel(web.svc, id, body.channel, who);
     },
     attend: (id, _body, who) => attend(web.svc, id, who),
+    // C3: only once start + graceMinutes has passed with no contact (markNoShow checks it).
+    noshow: async (id) => {
+      const b = await web.svc.store.getBooking(id);
+      if (!b || !(await markNoShow(web.svc, id, b.sequence)))
+        throw new MadoguchiError('BOOKING_STATE', `booking ${id} cannot be a no-show now`);
+    },
     reinstate: (id, _body, who) => reinstateBooking(web, id, who),
   };
   app.post<{ Params: { id: string; action: string }; Body: Body }>(
