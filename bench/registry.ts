@@ -2,6 +2,7 @@ import type { PrivateDovecot } from '../src/devstack/dovecot.js';
 import type { PrivateRedis } from '../src/devstack/redis.js';
 import type { SmtpSink } from '../src/devstack/smtp-sink.js';
 import { bookingsBench } from './bookings.js';
+import { consoleBench } from './console.js';
 import { documentsBench } from './documents.js';
 import { inboundBench } from './inbound.js';
 import { intentBench } from './intent.js';
@@ -23,4 +24,11 @@ export interface Bench {
   run(env: BenchEnv): Promise<Row[]>;
 }
 
-export const BENCHES: Bench[] = [outboxBench, bookingsBench, inboundBench, intentBench, documentsBench];
+export const BENCHES: Bench[] = [
+  outboxBench,
+  bookingsBench,
+  inboundBench,
+  intentBench,
+  documentsBench,
+  consoleBench,
+];

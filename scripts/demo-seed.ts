@@ -4,16 +4,20 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config/load.js';
 import { slotsOn } from '../src/domain/calendar.js';
 
-function cli(bin: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+function cli(bin: string, env: NodeJS.ProcessEnv, args: string[], input?: string): Promise<string> {
   return new Promise((resolve) => {
     let out = '';
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(input ?? '');
     child.stdout.on('data', (d) => {
       out += d;
     });
     child.on('exit', () => resolve(out.trim()));
   });
 }
+
+/** The console's sample sign-in (the demo only; real passwords are set with staff set-password). */
+export const DEMO_LOGIN = { email: 'staff1@madoguchi.localhost', password: 'madoguchi-demo-2026' };
 
 /** Sample data entered through the CLI as staff would: two staff members and one booking. */
 export async function seedDemo(bin: string, env: NodeJS.ProcessEnv): Promise<void> {
@@ -34,6 +38,8 @@ export async function seedDemo(bin: string, env: NodeJS.ProcessEnv): Promise<voi
       '123 4567 8901',
       '--zoom-passcode',
       'otaru1',
+      '--role',
+      'admin',
     ],
     [
       'staff',
@@ -68,6 +74,9 @@ export async function seedDemo(bin: string, env: NodeJS.ProcessEnv): Promise<voi
   ];
   for (const args of steps)
     process.stdout.write(`demo: madoguchi ${args.slice(0, 2).join(' ')} -> ${await cli(bin, env, args)}\n`);
+  const pw = `${DEMO_LOGIN.password}\n${DEMO_LOGIN.password}\n`;
+  const set = await cli(bin, env, ['staff', 'set-password', DEMO_LOGIN.email], pw);
+  process.stdout.write(`demo: madoguchi staff set-password -> ${set}\n`);
 }
 
 /**

@@ -3,13 +3,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrivateDovecot } from '../src/devstack/dovecot.js';
 import { PrivateRedis } from '../src/devstack/redis.js';
 import { SmtpSink } from '../src/devstack/smtp-sink.js';
-import { demoInbound, seedDemo } from './demo-seed.js';
+import { DEMO_LOGIN, demoInbound, seedDemo } from './demo-seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'madoguchi.js');
@@ -55,7 +56,17 @@ const env = {
   MADOGUCHI_CONFIG: path.join(tmp, 'office.yaml'),
 };
 const DEMO_MX = 'mx.demo.localhost';
-writeFileSync(env.MADOGUCHI_CONFIG, `inbound:\n  trustedAuthservId: ${DEMO_MX}\n`);
+// The console on a free port, over plain http on this machine (so its cookies cannot be Secure).
+const webPort = await new Promise<number>((resolve) => {
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address() as net.AddressInfo;
+    probe.close(() => resolve(port));
+  });
+});
+writeFileSync(
+  env.MADOGUCHI_CONFIG,
+  `inbound:\n  trustedAuthservId: ${DEMO_MX}\nweb:\n  port: ${webPort}\n  insecureCookies: true\n`,
+);
 const envFile = path.join(tmp, 'env.sh');
 writeFileSync(
   envFile,
@@ -92,6 +103,7 @@ madoguchi demo is running.
   Redis        ${redis.url}
   IMAP         ${dovecot.url('consult').replace(/:[^:@]+@/, ':***@')} (users consult, staff1, staff2, seeker1, seeker2, ops; password secret)
   SMTP sink    ${sink.url}; every mail sent is saved in ${outDir}
+  Console      http://127.0.0.1:${webPort}/  sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
   Try, in another terminal:   source ${envFile} && ${bin} inbox status
                               (also: doctor, bookings --date D, quarantine list)
 Press Ctrl-C to stop everything (the servers and their files are removed).
