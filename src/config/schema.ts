@@ -172,6 +172,7 @@ export const configSchema = z.strictObject({
       .min(1)
       .max(24 * 7),
     signInAttempts: z.number().int().min(1).max(100),
+    signInPerMinute: z.number().int().min(1).max(10_000),
     lockoutMinutes: z
       .number()
       .int()

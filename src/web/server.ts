@@ -14,6 +14,8 @@ import { Accounts } from './accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { rosterRoutes } from './routes/roster.js';
+import { seekerRoutes } from './routes/seekers.js';
 import { type Session, Sessions } from './sessions.js';
 import { errorText, messagesFor, page } from './views.js';
 
@@ -107,6 +109,8 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   await authRoutes(app, web, cookie);
   await calendarRoutes(app, web);
   await bookingRoutes(app, web);
+  await seekerRoutes(app, web);
+  await rosterRoutes(app, web);
   return app;
 }
 

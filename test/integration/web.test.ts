@@ -17,7 +17,8 @@ describe('staff console: sign-in, security, booking by phone', () => {
   let app: FastifyInstance;
   let staffEmail: string;
   beforeAll(async () => {
-    s = await inboundStack('box18', ['outbox']);
+    // Many sign-ins in one minute from one address (inject): the limit is raised, and tested below.
+    s = await inboundStack('box18', ['outbox'], { settings: { web: { signInPerMinute: 60 } } });
     app = await buildWeb(inboundDeps(s.ctx));
     const accounts = new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix);
     const st = await addStaff(s.svc.store, {
@@ -28,16 +29,24 @@ describe('staff console: sign-in, security, booking by phone', () => {
     });
     staffEmail = st.email;
     await accounts.setPassword(st.id, PASSWORD);
+    const admin = await addStaff(s.svc.store, {
+      name: '管理 太郎',
+      email: 'admin@madoguchi.localhost',
+      zoomId: '12345678902',
+      zoomPasscode: 'p',
+      role: 'admin',
+    });
+    await accounts.setPassword(admin.id, PASSWORD);
   });
   afterAll(async () => {
     await app.close();
     await s.stop();
   });
 
-  const signedIn = async () => {
+  const signedIn = async (email = staffEmail, password = PASSWORD) => {
     const c = webClient(app);
     await c.get('/signin');
-    const res = await c.post('/signin', { email: staffEmail, password: PASSWORD, next: '/calendar' });
+    const res = await c.post('/signin', { email, password, next: '/calendar' });
     expect(res.statusCode).toBe(303);
     return c;
   };
@@ -181,11 +190,67 @@ describe('staff console: sign-in, security, booking by phone', () => {
     expect((await c.get('/bookings/bk_nothere')).statusCode).toBe(404);
   });
 
+  it('a seeker page shows their bookings and no-shows to staff, and the view is audited (P5)', async () => {
+    const c = await signedIn();
+    const id = (await s.svc.store.seekerIdsByEmail('seeker-web@example.jp'))[0]!;
+    const res = await c.get(`/seekers/${id}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('01020-******78'); // the number masked
+    expect(res.body).toContain('予約済み');
+    const audit = await s.store.auditEntries();
+    expect(audit.some((e) => e.action === 'seeker-view' && e.seeker === id)).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain('seeker-web@example.jp');
+    expect((await c.get('/seekers/sk_none')).statusCode).toBe(404);
+  });
+
+  it('roster: admins only; add a member, give a one-time password link, the member signs in with it', async () => {
+    expect((await (await signedIn()).get('/staff')).statusCode).toBe(403);
+    const admin = await signedIn('admin@madoguchi.localhost');
+    await admin.get('/staff');
+    const added = await admin.post('/staff', {
+      name: '新人 三郎',
+      email: 'new@madoguchi.localhost',
+      role: 'staff',
+      zoomId: '12345678903',
+      zoomPasscode: 'p',
+      availability: '1=10:00-12:00; 3=13:00-16:00',
+      daysOff: '',
+    });
+    expect(added.statusCode).toBe(200);
+    const id = (await s.svc.store.staffIdByEmail('new@madoguchi.localhost'))!;
+    expect(await s.svc.store.getStaff(id)).toMatchObject({
+      availability: { '1': ['10:00-12:00'], '3': ['13:00-16:00'] },
+    });
+    const bad = await admin.post('/staff', { name: 'A\nB', email: 'x', zoomId: '1', zoomPasscode: '' });
+    expect(bad.statusCode).toBe(400);
+    const linkPage = await admin.post(`/staff/${id}/password-link`, {});
+    const link = /id="password-link">([^<]+)</.exec(linkPage.body)![1]!.replace(/&amp;/g, '&');
+    const token = new URL(link).searchParams.get('token')!;
+    const member = webClient(app);
+    await member.get(`/set-password?token=${token}`);
+    expect(
+      (await member.post('/set-password', { token, password: 'short', again: 'short' })).statusCode,
+    ).toBe(400);
+    const ok = await member.post('/set-password', {
+      token,
+      password: 'a long new password',
+      again: 'a long new password',
+    });
+    expect(ok.body).toContain('パスワードを設定しました');
+    expect(
+      (await member.post('/set-password', { token, password: 'another long one', again: 'another long one' }))
+        .statusCode,
+    ).toBe(400); // used once
+    expect(
+      (await (await signedIn('new@madoguchi.localhost', 'a long new password')).get('/calendar')).statusCode,
+    ).toBe(200);
+  });
+
   it('the sign-in form is rate-limited per client (429)', async () => {
     const c = webClient(app);
     await c.get('/signin');
     let last = 0;
-    for (let i = 0; i < 25; i++)
+    for (let i = 0; i < 65; i++)
       last = (await c.post('/signin', { email: `r${i}@x.jp`, password: 'x' })).statusCode;
     expect(last).toBe(429);
   });

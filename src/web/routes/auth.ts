@@ -30,7 +30,7 @@ export async function authRoutes(
     '/signin',
     {
       preHandler: app.csrfProtection,
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: cfg.signInPerMinute, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
       const email = (req.body.email ?? '').trim().toLowerCase();
@@ -76,7 +76,10 @@ export async function authRoutes(
 
   app.post<{ Body: Body }>(
     '/set-password',
-    { preHandler: app.csrfProtection, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    {
+      preHandler: app.csrfProtection,
+      config: { rateLimit: { max: cfg.signInPerMinute, timeWindow: '1 minute' } },
+    },
     async (req, reply) => {
       const token = req.body.token ?? '';
       const pw = req.body.password ?? '';

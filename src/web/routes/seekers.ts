@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { maskSeekerNumber } from '../../domain/seeker-number.js';
+import { formatJaRange, jst } from '../../domain/time.js';
+import { render, sendError, type WebDeps } from '../server.js';
+import { errorText, messagesFor } from '../views.js';
+import { namesFor } from './calendar.js';
+
+/**
+ * A seeker's page (P5: staff only, and every view is audited with who looked): bookings past and
+ * future, no-shows (C4), the use cap (B11), documents received. Ids in the URL, never personal data.
+ */
+export async function seekerRoutes(app: FastifyInstance, web: WebDeps) {
+  const t = messagesFor();
+  app.get<{ Params: { id: string } }>('/seekers/:id', async (req, reply) => {
+    const seeker = await web.svc.store.getSeeker(req.params.id);
+    if (!seeker) return sendError(reply, req, 404, errorText('NOT_FOUND'));
+    await web.store.audit({
+      rule: 'P5',
+      action: 'seeker-view',
+      seeker: seeker.id,
+      actor: `staff:${req.staff!.id}`,
+      outcome: 'ok',
+      reason: 'console',
+    });
+    const bookings = (await web.svc.store.getBookings(await web.svc.store.seekerBookingIds(seeker.id))).sort(
+      (a, b) => b.start.localeCompare(a.start),
+    );
+    const names = await namesFor(web, bookings);
+    const cap = web.svc.config.booking.useCap;
+    const from = web.svc.clock
+      .now()
+      .minus({ days: cap?.perDays ?? 0 })
+      .toMillis();
+    const used = bookings.filter((b) => b.status !== 'cancelled' && jst(b.start).toMillis() > from).length;
+    const documents = (await Promise.all(bookings.map((b) => web.docs.forStaff(b.staffId))))
+      .flat()
+      .filter((d, i, all) => d.seekerId === seeker.id && all.findIndex((x) => x.id === d.id) === i);
+    return render(req, reply, 'seeker', {
+      title: t.seeker!.title!,
+      seeker,
+      number: maskSeekerNumber(seeker.seekerNumber),
+      noShows: await web.svc.store.noShows(seeker.id),
+      useCap: cap ? `${used} / ${cap.max}（${cap.perDays}日）` : '',
+      bookings: bookings.map((b) => ({
+        id: b.id,
+        status: b.status,
+        staff: names.staff(b.staffId),
+        when: formatJaRange(jst(b.start), jst(b.end)),
+      })),
+      documents,
+    });
+  });
+}
