@@ -33,7 +33,9 @@ declare module 'fastify' {
   }
 }
 
-const CSS = readFileSync(path.join(path.dirname(CONFIG_DIR), 'templates', 'web', 'app.css'));
+const STATIC = path.join(path.dirname(CONFIG_DIR), 'templates', 'web');
+const CSS = readFileSync(path.join(STATIC, 'app.css'));
+const JS = readFileSync(path.join(STATIC, 'app.js'));
 
 /** The staff console (issue #10) over the same service functions as the CLI. */
 export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
@@ -76,6 +78,7 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   await app.register(fastifyRateLimit, { global: false });
 
   app.get('/static/app.css', (_req, reply) => reply.type('text/css; charset=utf-8').send(CSS));
+  app.get('/static/app.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').send(JS));
   app.get('/healthz', () => ({ ok: true }));
 
   // Who is asking: every page but sign-in and set-password needs a live session.
@@ -87,7 +90,8 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
     const s = await web.sessions.get(sid);
     const staff = s ? await web.svc.store.getStaff(s.staffId) : undefined;
     if (!s || !staff?.active) {
-      const next = req.method === 'GET' ? req.url : '/calendar';
+      // After sign-in, back to the page (a form's page, for a post whose session had expired).
+      const next = req.method === 'GET' ? req.url : (pathOf(req.headers.referer) ?? '/calendar');
       return reply.redirect(`/signin?next=${encodeURIComponent(next)}${sid ? '&expired=1' : ''}`, 303);
     }
     req.session = s;
@@ -112,6 +116,17 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   await seekerRoutes(app, web);
   await rosterRoutes(app, web);
   return app;
+}
+
+/** The path of a same-site URL (the Referer of a form post), else undefined. */
+function pathOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url, 'http://x');
+    return u.pathname.startsWith('/') && !u.pathname.startsWith('//') ? u.pathname + u.search : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const meOf = (req: FastifyRequest) =>

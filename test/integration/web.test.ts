@@ -108,6 +108,25 @@ describe('staff console: sign-in, security, booking by phone', () => {
     ).toBeGreaterThanOrEqual(2);
   });
 
+  it('an expired session goes back to sign-in, keeping the form’s page, and nothing is saved', async () => {
+    const c = await signedIn();
+    await c.get('/book');
+    for (const k of await s.ctx.redis.keys(`${s.ctx.config.connections.redisPrefix}:web:session:*`))
+      await s.ctx.redis.del(k);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/book',
+      headers: {
+        cookie: [...c.jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        referer: 'http://127.0.0.1:8080/book?slot=x',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: `_csrf=${c.csrf}&step=confirm`,
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/signin?next=${encodeURIComponent('/book?slot=x')}&expired=1`);
+  });
+
   it('the session cookie is HttpOnly, SameSite=Lax and Secure', async () => {
     const c = webClient(app);
     await c.get('/signin');

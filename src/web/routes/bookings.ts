@@ -13,6 +13,7 @@ import {
   reschedule,
   slots,
 } from '../../bookings/service.js';
+import { normaliseSeekerNumber } from '../../domain/seeker-number.js';
 import { formatJaRange, jst, ZONE } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
 import { reinstateBooking } from '../../inbound/reinstate.js';
@@ -109,6 +110,15 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
   };
 
   app.get<{ Querystring: Body }>('/book', (req, reply) => form(req, reply, { slot: req.query.slot }));
+
+  // B6 as staff type (app.js asks on leaving the field): the service's own normalisation.
+  app.get<{ Querystring: Body }>('/seeker-number', (req) => {
+    try {
+      return { ok: true, value: normaliseSeekerNumber(req.query.value ?? '') };
+    } catch {
+      return { ok: false, error: FIELD_TEXT.seekerNumber };
+    }
+  });
 
   // Two steps: check (every rule, nothing written; shows no-shows C4 and the use cap B11), then book.
   app.post<{ Body: Body }>('/book', { preHandler: app.csrfProtection }, async (req, reply) => {
