@@ -46,6 +46,16 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
     receivedAt,
     english: isEnglish(m),
   });
+  // A verified seeker's mail shows on their page in the console, whatever was decided.
+  if (trust.verified && seekerIds.length === 1 && !automated)
+    await deps.store.recordSeekerMail(seekerIds[0]!, {
+      hash: m.hash,
+      at: receivedAt.toISO()!,
+      subject: m.subject,
+      rule: plan.rule,
+      action: plan.action,
+      reason: plan.reason,
+    });
   if (plan.action === 'record-bounce') {
     const b = bounceDetails(m, await deps.spool.get(m.hash), cfg.mail.messageIdDomain);
     await recordBounce(deps, b.ourMessageIds, b.recipients);

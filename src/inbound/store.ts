@@ -31,6 +31,16 @@ export interface Plan {
   threadId?: string;
 }
 
+export interface SeekerMail {
+  hash: string;
+  /** INTERNALDATE, ISO. */
+  at: string;
+  subject: string;
+  rule: string;
+  action: string;
+  reason: string;
+}
+
 export interface MailRef {
   hash: string;
   mailbox: string;
@@ -187,6 +197,28 @@ export class InboundStore {
   }
   triageCount() {
     return this.redis.zcard(this.k('triage'));
+  }
+
+  /**
+   * A mail from a known seeker, for their page in the console (staff only, P5): when, subject, and
+   * what was decided. Keyed by the mail's hash, so a repeated decision writes the same entry.
+   */
+  async recordSeekerMail(seekerId: string, m: SeekerMail): Promise<void> {
+    const list = this.k('seeker-mails', seekerId);
+    await this.redis
+      .multi()
+      .zadd(list, Date.parse(m.at), m.hash)
+      .hset(`${list}:m`, m.hash, JSON.stringify(m))
+      .expire(list, TTL_S)
+      .expire(`${list}:m`, TTL_S)
+      .exec();
+  }
+  async seekerMails(seekerId: string, max = 50): Promise<SeekerMail[]> {
+    const list = this.k('seeker-mails', seekerId);
+    const hashes = await this.redis.zrevrange(list, 0, max - 1);
+    if (!hashes.length) return [];
+    const rows = await this.redis.hmget(`${list}:m`, ...hashes);
+    return rows.flatMap((r) => (r ? [JSON.parse(r) as SeekerMail] : []));
   }
 
   /** P4: the audit trail. Append-only (XADD); ids and rule names only, never personal data. */

@@ -75,6 +75,11 @@ describe('intent on real mail: precision first, and a way back', () => {
     expect(await textOf(notice.raw)).toContain('「来週の相談をキャンセルさせてください」');
     expect(await textOf(notice.raw)).toContain(`madoguchi reinstate ${booking.id}`);
 
+    // The seeker's page in the console lists the mail and what was decided.
+    expect(await s.store.seekerMails(booking.seekerId)).toEqual([
+      expect.objectContaining({ subject: 'ご連絡', rule: 'C1', action: 'cancel' }),
+    ]);
+
     const deps = inboundDeps(s.ctx);
     const b = await reinstateBooking(deps, booking.id, 'staff:test');
     expect(b).toMatchObject({ status: 'booked', sequence: 2, staffId: booking.staffId, uid: booking.uid });

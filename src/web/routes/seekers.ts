@@ -7,7 +7,7 @@ import { namesFor } from './calendar.js';
 
 /**
  * A seeker's page (P5: staff only, and every view is audited with who looked): bookings past and
- * future, no-shows (C4), the use cap (B11), documents received. Ids in the URL, never personal data.
+ * future, no-shows (C4), the use cap (B11), documents received, mails from them and what was decided. Ids in the URL, never personal data.
  */
 export async function seekerRoutes(app: FastifyInstance, web: WebDeps) {
   const t = messagesFor();
@@ -48,6 +48,10 @@ export async function seekerRoutes(app: FastifyInstance, web: WebDeps) {
         when: formatJaRange(jst(b.start), jst(b.end)),
       })),
       documents,
+      mails: (await web.store.seekerMails(seeker.id)).map((m) => ({
+        ...m,
+        at: jst(m.at).toFormat('yyyy-MM-dd HH:mm'),
+      })),
     });
   });
 }
