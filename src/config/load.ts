@@ -22,6 +22,7 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   MADOGUCHI_DATA_DIR: ['dataDir'],
   MADOGUCHI_LOG_LEVEL: ['log', 'level'],
   MADOGUCHI_STORAGE_KEY: ['storage', 'key'],
+  MADOGUCHI_WEB_HOST: ['web', 'host'],
   MADOGUCHI_WEB_PORT: ['web', 'port'],
 };
 // Environment values are strings; these settings are numbers in the schema.

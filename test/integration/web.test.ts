@@ -194,6 +194,14 @@ describe('staff console: sign-in, security, booking by phone', () => {
     await other.get(`/bookings/${id}`);
     await c.get(`/bookings/${id}`);
     const version = /name="seq" value="([^"]+)"/.exec((await c.get(`/bookings/${id}`)).body)![1]!;
+    // Without the page's CSRF token: 403, nothing changes.
+    const forged = await c.post(
+      `/bookings/${id}/cancel`,
+      { seq: version, channel: 'phone' },
+      { csrf: false },
+    );
+    expect(forged.statusCode).toBe(403);
+    expect(await s.svc.store.getBooking(id)).toMatchObject({ status: 'booked', sequence: 0 });
     // One desk cancels (CANCEL, SEQUENCE+1); the other, still showing the old page, is told.
     expect((await c.post(`/bookings/${id}/cancel`, { seq: version, channel: 'phone' })).statusCode).toBe(303);
     const stale = await other.post(`/bookings/${id}/attend`, { seq: version });
