@@ -11,7 +11,7 @@ export type Intent =
   | { kind: 'booking-request' }
   | { kind: 'out-of-scope'; scope: string }
   /** Mentions a cancellation or an out-of-scope topic without plainly asking: staff decide. */
-  | { kind: 'unsure'; rule: 'C1' | 'B12'; reason: string }
+  | { kind: 'unsure'; rule: 'C1' | 'B12' | 'triage'; reason: string }
   | { kind: 'other' };
 
 /**
@@ -79,6 +79,12 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   if (r.outOfScope?.mode === 'unsure')
     return { kind: 'unsure', rule: 'B12', reason: `possibly out of scope: ${r.outOfScope.kind}` };
   if (r.change) return { kind: 'booking-request' };
+  if (r.tooLong)
+    return {
+      kind: 'unsure',
+      rule: 'triage',
+      reason: 'too long to read (sentences over 500 characters or over 50 of them)',
+    };
   return { kind: 'other' };
 }
 

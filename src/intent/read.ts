@@ -15,7 +15,16 @@ export interface MailReading {
   move: boolean;
   /** B12: 'request' = plainly about an out-of-scope topic; 'unsure' = maybe. */
   outOfScope?: { kind: string; mode: Mode };
+  /** A "sentence" too long to be one, or one past MAX_READ, held a word of interest: for staff. */
+  tooLong: boolean;
 }
+
+// No person writes a sentence this long: it is a pasted log, a table or junk (a hostile mail's
+// 570 KB of symbols held "disabilities"). Not read, so neither acted on nor costly to analyse.
+const MAX_SENTENCE = 500;
+// And no mail to the consultation desk needs more than this many sentences with the office's
+// words read: past it (a flood of them), the rest is left to staff, and the analyser's time bounded.
+const MAX_READ = 50;
 
 const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
 
@@ -28,11 +37,16 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
   const scope: SentenceReading['outOfScope'] = [];
   let change = false;
   let move = false;
+  let tooLong = false;
   for (const s of sentences(subject, body, w.variants)) {
     // Most sentences hold none of the office's words: the analyser is not needed for them. A
     // sentence said twice (a signature, a repeated line) says nothing new: read once.
     if ((s.japanese && !needed(s.text)) || seen.has(`${s.subject}${s.text}`)) continue;
     seen.add(`${s.subject}${s.text}`);
+    if (s.text.length > MAX_SENTENCE || seen.size > MAX_READ) {
+      tooLong ||= needed(s.text);
+      continue;
+    }
     const r = s.japanese ? readJapanese(s, tokenize(s.text), w) : readEnglish(s, w);
     cancel.push(...r.cancel.map((h) => ({ ...h, sentence: s.text })));
     scope.push(...r.outOfScope);
@@ -57,6 +71,7 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
       : {}),
     change,
     move,
+    tooLong,
     ...(sure || maybe ? { outOfScope: sure ?? maybe } : {}),
   };
 }
