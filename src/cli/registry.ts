@@ -14,6 +14,7 @@ import { documentsGet, documentsList, documentsReviewed } from './commands/docum
 import { inboxStatusCmd, quarantineList, quarantineReleaseCmd, quarantineShowCmd } from './commands/inbox.js';
 import { run } from './commands/run.js';
 import { staffAdd, staffDeactivate, staffList, staffSetPassword, staffUpdate } from './commands/staff.js';
+import { triageAssign, triageDone, triageList, triageShow } from './commands/triage.js';
 
 export const COMMANDS: Command[] = [
   configCheck,
@@ -38,4 +39,8 @@ export const COMMANDS: Command[] = [
   documentsList,
   documentsGet,
   documentsReviewed,
+  triageList,
+  triageShow,
+  triageAssign,
+  triageDone,
 ];

@@ -1,0 +1,120 @@
+import { findStaff } from '../bookings/staff.js';
+import { textProblems } from '../domain/text.js';
+import { MadoguchiError } from '../errors.js';
+import type { InboundDeps } from '../inbound/deps.js';
+
+// The triage queue (issue #11): every mail decided 'staff-triage' is an item, open → assigned →
+// done. The inbound store's sorted set `triage` (hash by time) is the list; an item's state lives
+// beside it. A mail triaged before items existed has no state yet: it is open. So nothing already
+// triaged is lost, and there is nothing to migrate.
+
+export type TriageState = 'open' | 'assigned' | 'done';
+export const TRIAGE_STATES: TriageState[] = ['open', 'assigned', 'done'];
+
+export interface TriageItem {
+  /** The first 16 hex digits of the mail's hash (as in the audit trail). */
+  id: string;
+  hash: string;
+  /** When it was triaged (ISO). */
+  at: string;
+  rule: string;
+  reason: string;
+  state: TriageState;
+  assignee?: string;
+  note?: string;
+  updatedAt?: string;
+}
+
+const itemKey = (deps: InboundDeps, hash: string) => deps.store.k('triage-item', hash);
+
+/** Every item, oldest first, open before the rest; filtered by state and by assignee (staff id). */
+export async function listTriage(
+  deps: InboundDeps,
+  filter: { state?: TriageState; assignee?: string } = {},
+): Promise<TriageItem[]> {
+  const r = deps.store.redis;
+  const rows = await r.zrange(deps.store.k('triage'), '0', '-1', 'WITHSCORES');
+  const hashes = rows.filter((_, i) => i % 2 === 0);
+  const p = r.pipeline();
+  for (const h of hashes) p.hgetall(itemKey(deps, h)).get(deps.store.k('plan', h));
+  const res = (await p.exec()) ?? [];
+  const items = hashes.map((hash, i): TriageItem => {
+    const rec = (res[2 * i]?.[1] ?? {}) as Record<string, string>;
+    const plan = JSON.parse((res[2 * i + 1]?.[1] as string | null) ?? '{}') as {
+      rule?: string;
+      reason?: string;
+    };
+    return {
+      id: hash.slice(0, 16),
+      hash,
+      at: new Date(Number(rows[2 * i + 1])).toISOString(),
+      rule: plan.rule ?? '',
+      reason: plan.reason ?? '',
+      state: (rec.state as TriageState | undefined) ?? 'open',
+      ...(rec.assignee ? { assignee: rec.assignee } : {}),
+      ...(rec.note ? { note: rec.note } : {}),
+      ...(rec.updatedAt ? { updatedAt: rec.updatedAt } : {}),
+    };
+  });
+  const rank = (s: TriageState) => (s === 'done' ? 1 : 0);
+  return items
+    .filter(
+      (x) =>
+        (!filter.state || x.state === filter.state) && (!filter.assignee || x.assignee === filter.assignee),
+    )
+    .sort((a, b) => rank(a.state) - rank(b.state) || a.at.localeCompare(b.at));
+}
+
+/** One item by its id (a prefix of the mail's hash, unique among triaged mail). */
+export async function triageItem(deps: InboundDeps, prefix: string): Promise<TriageItem> {
+  const hits = (await listTriage(deps)).filter((x) => x.hash.startsWith(prefix));
+  if (hits.length !== 1)
+    throw new MadoguchiError(
+      'NOT_FOUND',
+      hits.length ? `${prefix} is ambiguous` : `no triage item ${prefix}`,
+    );
+  return hits[0]!;
+}
+
+/** What the mail says, for staff eyes (never logs): sender as written, subject, text, files. */
+export async function triageMail(deps: InboundDeps, item: TriageItem) {
+  const m = await deps.parse(item.hash, { spill: false, skim: true });
+  return {
+    from: m.from ?? '',
+    subject: m.subject,
+    text: m.text,
+    attachments: m.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+    })),
+  };
+}
+
+async function update(
+  deps: InboundDeps,
+  item: TriageItem,
+  fields: Record<string, string>,
+  action: string,
+  actor: string,
+): Promise<TriageItem> {
+  const bad = textProblems({ actor, ...fields });
+  if (bad.length) throw new MadoguchiError('USAGE', bad.join('; '));
+  const updatedAt = new Date().toISOString();
+  await deps.store.redis.hset(itemKey(deps, item.hash), { ...fields, updatedAt });
+  await deps.store.audit({ rule: 'triage', action, mail: item.id, actor, outcome: 'ok', reason: item.rule });
+  return { ...item, ...(fields as Partial<TriageItem>), updatedAt };
+}
+
+/** Assign to a staff member (by id or e-mail): open → assigned. Audited. */
+export async function assignTriage(deps: InboundDeps, prefix: string, to: string, actor: string) {
+  const item = await triageItem(deps, prefix);
+  const staff = await findStaff(deps.svc.store, to);
+  return update(deps, item, { state: 'assigned', assignee: staff.id }, 'triage-assign', actor);
+}
+
+/** Done, with an optional note (one line). Audited without the note (it may name people). */
+export async function doneTriage(deps: InboundDeps, prefix: string, note: string, actor: string) {
+  const item = await triageItem(deps, prefix);
+  return update(deps, item, { state: 'done', ...(note ? { note } : {}) }, 'triage-done', actor);
+}
