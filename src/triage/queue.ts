@@ -88,6 +88,8 @@ export async function triageMail(deps: InboundDeps, item: TriageItem) {
       contentType: a.contentType,
       size: a.size,
     })),
+    /** The header lines as decoded, for "show the original headers". */
+    headers: [...m.headers].flatMap(([k, vs]) => vs.map((v) => `${k}: ${v}`)).join('\n'),
   };
 }
 

@@ -16,6 +16,7 @@ import { bookingRoutes } from './routes/bookings.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { rosterRoutes } from './routes/roster.js';
 import { seekerRoutes } from './routes/seekers.js';
+import { triageRoutes } from './routes/triage.js';
 import { type Session, Sessions } from './sessions.js';
 import { errorText, messagesFor, page } from './views.js';
 
@@ -115,6 +116,7 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   await bookingRoutes(app, web);
   await seekerRoutes(app, web);
   await rosterRoutes(app, web);
+  await triageRoutes(app, web);
   return app;
 }
 

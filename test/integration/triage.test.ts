@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../../src/bookings/staff.js';
+import { inboundDeps } from '../../src/inbound/deps.js';
+import { listTriage } from '../../src/triage/queue.js';
+import { Accounts } from '../../src/web/accounts.js';
+import { buildWeb } from '../../src/web/server.js';
+import { CORPUS, corpusMails } from '../helpers/corpus.js';
 import { appendRaw } from '../helpers/imap.js';
 import { type InboundStack, inboundStack, waitHandled } from '../helpers/inbound.js';
 import { mail } from '../helpers/mail.js';
@@ -65,5 +74,110 @@ describe('triage queue: list, show, assign, done (CLI, real stack)', () => {
     const bad = await runCli(['triage', 'done', id, '--note', 'a\nb'], s.env);
     expect(bad.code).not.toBe(0);
     expect((await runCli(['triage', 'show', 'ffff'], s.env)).code).not.toBe(0);
+  });
+});
+
+describe('triage in the console: hostile mail cannot run script or fetch anything (Chromium)', {
+  timeout: 120_000,
+}, () => {
+  let s: InboundStack;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await inboundStack('box21', undefined, { settings: { web: { insecureCookies: true } } });
+    const st = await addStaff(s.svc.store, {
+      name: '窓口 花子',
+      email: 'desk@madoguchi.localhost',
+      zoomId: '12345678901',
+      zoomPasscode: 'p',
+    });
+    await new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix).setPassword(
+      st.id,
+      'correct horse battery',
+    );
+    app = await buildWeb(inboundDeps(s.ctx));
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await s?.stop();
+  });
+
+  const HOSTILE = [
+    '<script>alert(1)</script><p>キャンセル</p>',
+    '<img src="http://tracker.example/p.png" onerror="alert(2)">',
+    '<iframe src="http://evil.example/"></iframe><meta http-equiv="refresh" content="0;url=http://evil.example/">',
+    '<a href="javascript:alert(3)">click</a><div style="background:url(http://evil.example/bg.png)">x</div>',
+    '<svg onload="alert(4)"></svg><link rel="stylesheet" href="http://evil.example/s.css">',
+  ];
+  const htmlMail = (i: number, html: string) =>
+    [
+      'From: stranger@example.jp',
+      'To: consult@madoguchi.localhost',
+      `Subject: hostile ${i} <script>alert("s")</script>`,
+      `Message-ID: <hostile-${i}@example.jp>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=UTF-8',
+      '',
+      `<html><body>${html}</body></html>`,
+      '',
+    ].join('\r\n');
+
+  it('every triaged hostile mail shows as text: no request leaves the page, no dialog opens', async () => {
+    const raws = [
+      ...HOSTILE.map((h, i) => htmlMail(i, h)),
+      ...corpusMails()
+        .filter((f) => f.startsWith('email-hostile/'))
+        .map((f) => readFileSync(path.join(CORPUS, f)).toString('latin1')),
+    ];
+    for (const raw of raws) await appendRaw('box21', 'INBOX', Buffer.from(raw, 'latin1'));
+    const ids: string[] = [];
+    for (let i = 0; i < 100 && ids.length < HOSTILE.length; i++) {
+      ids.splice(0, ids.length, ...(await listTriage(inboundDeps(s.ctx))).map((x) => x.id));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(HOSTILE.length);
+
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const external: string[] = [];
+    const dialogs: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base)) external.push(r.url());
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('メールアドレス').fill('desk@madoguchi.localhost');
+    await page.getByLabel('パスワード').fill('correct horse battery');
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.waitForURL(/\/calendar/);
+    await page.goto(`${base}/triage`);
+    for (const id of ids) {
+      await page.goto(`${base}/triage/${id}`);
+      await page.locator('#mail-body').waitFor();
+      expect(await page.locator('script:not([src])').count()).toBe(0);
+    }
+    await page.screenshot({
+      path: path.resolve(import.meta.dirname, '../../test-output/console/triage-item.png'),
+      fullPage: true,
+    });
+    expect(external).toEqual([]);
+    expect(dialogs).toEqual([]);
+    await ctx.close();
   });
 });
