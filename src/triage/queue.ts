@@ -2,6 +2,9 @@ import { findStaff } from '../bookings/staff.js';
 import { textProblems } from '../domain/text.js';
 import { MadoguchiError } from '../errors.js';
 import type { InboundDeps } from '../inbound/deps.js';
+import { send } from '../inbound/outgoing.js';
+import { renderReply } from '../invites/templates.js';
+import { envelope } from '../outbox/envelope.js';
 
 // The triage queue (issue #11): every mail decided 'staff-triage' is an item, open → assigned →
 // done. The inbound store's sorted set `triage` (hash by time) is the list; an item's state lives
@@ -81,6 +84,8 @@ export async function triageMail(deps: InboundDeps, item: TriageItem) {
   const m = await deps.parse(item.hash, { spill: false, skim: true });
   return {
     from: m.from ?? '',
+    messageId: m.messageId,
+    references: m.references,
     subject: m.subject,
     text: m.text,
     attachments: m.attachments.map((a) => ({
@@ -119,4 +124,55 @@ export async function assignTriage(deps: InboundDeps, prefix: string, to: string
 export async function doneTriage(deps: InboundDeps, prefix: string, note: string, actor: string) {
   const item = await triageItem(deps, prefix);
   return update(deps, item, { state: 'done', ...(note ? { note } : {}) }, 'triage-done', actor);
+}
+
+/**
+ * A staff reply from the consultation address, threaded (In-Reply-To, References) and queued in
+ * the outbox under a key made of the item and `once` (a token of the page the reply was written
+ * on): a double submit is the same key, so the sender gets one mail. Audited without the text.
+ */
+export async function replyTriage(
+  deps: InboundDeps,
+  prefix: string,
+  body: string,
+  once: string,
+  actor: string,
+): Promise<TriageItem> {
+  const item = await triageItem(deps, prefix);
+  const bad = textProblems({ actor, once, body: body.replace(/\r?\n/g, ' ') });
+  if (bad.length || !body.trim() || !/^[\w-]{8,64}$/.test(once))
+    throw new MadoguchiError('USAGE', bad.join('; ') || 'a reply needs a text');
+  const mail = await triageMail(deps, item);
+  if (!mail.from) throw new MadoguchiError('USAGE', 'the mail has no sender to reply to');
+  const cfg = deps.svc.ctx.config;
+  const r = renderReply('triage-reply', 'ja', {
+    subject: mail.subject.replace(/^\s*(re|返信)\s*[:：]\s*/i, ''),
+    body: body.replace(/\r\n?/g, '\n').trim(),
+    officeName: cfg.office.name,
+    phone: cfg.office.phone,
+    departmentCode: cfg.office.departmentCode,
+  });
+  const key = `triage-reply-${item.id}-${once}`;
+  // A person wrote it: no Auto-Submitted (RFC 3834 §5), but our loop header, like all we send.
+  const { headers, ...env } = envelope(cfg, key);
+  const { 'Auto-Submitted': _auto, ...ours } = headers;
+  await send(deps, key, 'triage-reply', {
+    ...env,
+    headers: ours,
+    to: [mail.from],
+    subject: r.subject,
+    text: r.text,
+    ...(mail.messageId
+      ? { inReplyTo: mail.messageId, references: [...mail.references, mail.messageId] }
+      : {}),
+  });
+  await deps.store.audit({
+    rule: 'triage',
+    action: 'triage-reply',
+    mail: item.id,
+    actor,
+    outcome: 'queued',
+    reason: item.rule,
+  });
+  return item;
 }

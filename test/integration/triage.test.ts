@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../../src/bookings/staff.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
-import { listTriage } from '../../src/triage/queue.js';
+import { listTriage, triageMail } from '../../src/triage/queue.js';
 import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { CORPUS, corpusMails } from '../helpers/corpus.js';
@@ -13,6 +14,7 @@ import { appendRaw } from '../helpers/imap.js';
 import { type InboundStack, inboundStack, waitHandled } from '../helpers/inbound.js';
 import { mail } from '../helpers/mail.js';
 import { runCli } from '../helpers/processes.js';
+import { webClient } from '../helpers/web.js';
 
 // Issue #11, first part: the triage queue as items with a state, through the CLI (the console's
 // pages will call the same functions in src/triage/queue.ts).
@@ -134,6 +136,40 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
       `<html><body>${html}</body></html>`,
       '',
     ].join('\r\n');
+
+  it('a reply from the item page is sent once per click (a double submit sends one mail), threaded', async () => {
+    const raw = mail({
+      from: 'asker@example.jp',
+      subject: '質問',
+      text: '求人票の見方を教えてください。',
+      dmarc: false,
+    });
+    await appendRaw('box21', 'INBOX', raw);
+    expect(await waitHandled('box21', idOf(raw))).toBe('Processed');
+    const deps = inboundDeps(s.ctx);
+    let id = '';
+    for (const x of await listTriage(deps))
+      if ((await triageMail(deps, x)).from === 'asker@example.jp') id = x.id;
+    await deps.svc.close();
+    const c = webClient(app);
+    await c.get('/signin');
+    await c.post('/signin', { email: 'desk@madoguchi.localhost', password: 'correct horse battery' });
+    const page = await c.get(`/triage/${id}`);
+    const once = /name="once" value="([^"]+)"/.exec(page.body)![1]!;
+    const text = '求人票の見方は、次回の相談でご説明します。\nよろしくお願いします。';
+    for (let i = 0; i < 2; i++)
+      expect((await c.post(`/triage/${id}/reply`, { body: text, once })).statusCode).toBe(303);
+    const sent = await s.sink.waitFor((m) => m.to.includes('asker@example.jp'));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(s.sink.messages.filter((m) => m.to.includes('asker@example.jp'))).toHaveLength(1);
+    const rawSent = sent.raw.toString();
+    expect(rawSent).toContain(`In-Reply-To: ${idOf(raw)}`);
+    expect(rawSent).not.toMatch(/^Auto-Submitted:/m); // a person wrote it (RFC 3834 §5)
+    expect((await simpleParser(sent.raw)).text).toContain('求人票の見方は、次回の相談でご説明します。');
+    const audit = (await s.store.auditEntries()).filter((e) => e.action === 'triage-reply');
+    expect(audit).toHaveLength(2); // each click is recorded; the outbox sent one mail
+    expect(JSON.stringify(audit)).not.toContain('求人票');
+  });
 
   it('every triaged hostile mail shows as text: no request leaves the page, no dialog opens', async () => {
     const raws = [

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { jst } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
@@ -6,6 +7,7 @@ import {
   assignTriage,
   doneTriage,
   listTriage,
+  replyTriage,
   type TriageItem,
   triageItem,
   triageMail,
@@ -86,6 +88,8 @@ export async function triageRoutes(app: FastifyInstance, web: WebDeps) {
       headers: mail.headers,
       staff: staff.filter((s) => s.active),
       me_id: req.staff!.id,
+      // One token per page shown: submitting the same reply twice sends it once.
+      once: randomBytes(12).toString('base64url'),
       notice,
     });
   };
@@ -101,6 +105,8 @@ export async function triageRoutes(app: FastifyInstance, web: WebDeps) {
       try {
         if (action === 'assign') await assignTriage(web, id, req.body.to ?? req.staff!.id, actor);
         else if (action === 'done') await doneTriage(web, id, req.body.note ?? '', actor);
+        else if (action === 'reply')
+          await replyTriage(web, id, req.body.body ?? '', req.body.once ?? '', actor);
         else return sendError(reply, req, 404, errorText('NOT_FOUND'));
       } catch (err) {
         if (!(err instanceof MadoguchiError)) throw err;
