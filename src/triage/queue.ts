@@ -25,6 +25,9 @@ export interface TriageItem {
   state: TriageState;
   assignee?: string;
   note?: string;
+  /** The seeker or booking staff linked the mail to (it then shows on their page). */
+  seekerId?: string;
+  bookingId?: string;
   updatedAt?: string;
 }
 
@@ -56,6 +59,8 @@ export async function listTriage(
       state: (rec.state as TriageState | undefined) ?? 'open',
       ...(rec.assignee ? { assignee: rec.assignee } : {}),
       ...(rec.note ? { note: rec.note } : {}),
+      ...(rec.seekerId ? { seekerId: rec.seekerId } : {}),
+      ...(rec.bookingId ? { bookingId: rec.bookingId } : {}),
       ...(rec.updatedAt ? { updatedAt: rec.updatedAt } : {}),
     };
   });
@@ -175,4 +180,29 @@ export async function replyTriage(
     reason: item.rule,
   });
   return item;
+}
+
+/**
+ * Link an item to a booking (its seeker too) or to a seeker, by id: shown on the item page and on
+ * the seeker's and booking's pages (indexed by seeker). Audited.
+ */
+export async function linkTriage(deps: InboundDeps, prefix: string, target: string, actor: string) {
+  const item = await triageItem(deps, prefix);
+  const booking = target.startsWith('bk_') ? await deps.svc.store.getBooking(target) : undefined;
+  const seekerId = booking?.seekerId ?? ((await deps.svc.store.getSeeker(target)) ? target : undefined);
+  if (!seekerId) throw new MadoguchiError('NOT_FOUND', `no booking or seeker ${target}`);
+  await deps.store.redis.sadd(deps.store.k('triage-by-seeker', seekerId), item.hash);
+  return update(
+    deps,
+    item,
+    { seekerId, ...(booking ? { bookingId: booking.id } : {}) },
+    'triage-link',
+    actor,
+  );
+}
+
+/** The items linked to a seeker (for their page). */
+export async function triageForSeeker(deps: InboundDeps, seekerId: string): Promise<TriageItem[]> {
+  const hashes = new Set(await deps.store.redis.smembers(deps.store.k('triage-by-seeker', seekerId)));
+  return hashes.size ? (await listTriage(deps)).filter((x) => hashes.has(x.hash)) : [];
 }

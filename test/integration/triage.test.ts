@@ -11,7 +11,13 @@ import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { CORPUS, corpusMails } from '../helpers/corpus.js';
 import { appendRaw } from '../helpers/imap.js';
-import { type InboundStack, inboundStack, waitHandled } from '../helpers/inbound.js';
+import {
+  type InboundStack,
+  inboundStack,
+  openDay,
+  seekerWithBooking,
+  waitHandled,
+} from '../helpers/inbound.js';
 import { mail } from '../helpers/mail.js';
 import { runCli } from '../helpers/processes.js';
 import { webClient } from '../helpers/web.js';
@@ -169,6 +175,17 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
     const audit = (await s.store.auditEntries()).filter((e) => e.action === 'triage-reply');
     expect(audit).toHaveLength(2); // each click is recorded; the outbox sent one mail
     expect(JSON.stringify(audit)).not.toContain('求人票');
+
+    // Linked to a booking: the item names it, and the seeker's page lists the item.
+    const { booking } = await seekerWithBooking(
+      s.svc,
+      'asker@example.jp',
+      `${openDay(s.ctx, 7).toISODate()}T10:00`,
+    );
+    expect((await c.post(`/triage/${id}/link`, { target: booking.id })).statusCode).toBe(303);
+    expect((await c.get(`/triage/${id}`)).body).toContain(`href="/seekers/${booking.seekerId}"`);
+    expect((await c.get(`/seekers/${booking.seekerId}`)).body).toContain(`href="/triage/${id}"`);
+    expect((await c.post(`/triage/${id}/link`, { target: 'bk_none' })).statusCode).toBe(404);
   });
 
   it('every triaged hostile mail shows as text: no request leaves the page, no dialog opens', async () => {

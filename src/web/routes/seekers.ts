@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { maskSeekerNumber } from '../../domain/seeker-number.js';
 import { formatJaRange, jst } from '../../domain/time.js';
+import { triageForSeeker } from '../../triage/queue.js';
 import { render, sendError, type WebDeps } from '../server.js';
 import { errorText, messagesFor } from '../views.js';
 import { namesFor } from './calendar.js';
@@ -48,6 +49,11 @@ export async function seekerRoutes(app: FastifyInstance, web: WebDeps) {
         when: formatJaRange(jst(b.start), jst(b.end)),
       })),
       documents,
+      linked: (await triageForSeeker(web, seeker.id)).map((x) => ({
+        id: x.id,
+        state: x.state,
+        reason: x.reason,
+      })),
       mails: (await web.store.seekerMails(seeker.id)).map((m) => ({
         ...m,
         at: jst(m.at).toFormat('yyyy-MM-dd HH:mm'),

@@ -6,6 +6,7 @@ import { ownWords } from '../../inbound/intent.js';
 import {
   assignTriage,
   doneTriage,
+  linkTriage,
   listTriage,
   replyTriage,
   type TriageItem,
@@ -105,6 +106,7 @@ export async function triageRoutes(app: FastifyInstance, web: WebDeps) {
       try {
         if (action === 'assign') await assignTriage(web, id, req.body.to ?? req.staff!.id, actor);
         else if (action === 'done') await doneTriage(web, id, req.body.note ?? '', actor);
+        else if (action === 'link') await linkTriage(web, id, (req.body.target ?? '').trim(), actor);
         else if (action === 'reply')
           await replyTriage(web, id, req.body.body ?? '', req.body.once ?? '', actor);
         else return sendError(reply, req, 404, errorText('NOT_FOUND'));
