@@ -17,7 +17,7 @@ import { calendarRoutes } from './routes/calendar.js';
 import { rosterRoutes } from './routes/roster.js';
 import { seekerRoutes } from './routes/seekers.js';
 import { triageRoutes } from './routes/triage.js';
-import { type Session, Sessions } from './sessions.js';
+import { Sessions } from './sessions.js';
 import { errorText, messagesFor, page } from './views.js';
 
 export const SESSION_COOKIE = 'madoguchi_session';
@@ -29,7 +29,7 @@ export interface WebDeps extends InboundDeps {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    session?: Session;
+    /** The signed-in staff member (set by the session check; its role decides admin pages). */
     staff?: Staff;
   }
 }
@@ -95,7 +95,6 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
       const next = req.method === 'GET' ? req.url : (pathOf(req.headers.referer) ?? '/calendar');
       return reply.redirect(`/signin?next=${encodeURIComponent(next)}${sid ? '&expired=1' : ''}`, 303);
     }
-    req.session = s;
     req.staff = staff;
   });
 
