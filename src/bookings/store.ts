@@ -70,6 +70,12 @@ export class BookingStore {
     const v = await this.r.get(this.k('seeker', id));
     return v ? (JSON.parse(v) as Seeker) : undefined;
   }
+  /** Several seekers in one round trip (MGET), as getBookings does for bookings. */
+  async getSeekers(ids: string[]): Promise<Seeker[]> {
+    if (!ids.length) return [];
+    const vals = await this.r.mget(ids.map((id) => this.k('seeker', id)));
+    return vals.filter((v): v is string => !!v).map((v) => JSON.parse(v) as Seeker);
+  }
   async putSeeker(s: Seeker): Promise<void> {
     const prev = await this.getSeeker(s.id);
     const m = this.r.multi().set(this.k('seeker', s.id), JSON.stringify(s));

@@ -17,11 +17,12 @@ export const dayLabel = (d: DateTime) => d.setLocale('ja').toFormat('M月d日(cc
 
 /** Names for a page: seekers and staff of the bookings shown (P5: staff only, never in URLs or logs). */
 export async function namesFor(web: WebDeps, list: Booking[]) {
-  const staff = new Map((await web.svc.store.listStaff()).map((s) => [s.id, s.name]));
-  const seekers = new Map<string, string>();
-  for (const b of list)
-    if (!seekers.has(b.seekerId))
-      seekers.set(b.seekerId, (await web.svc.store.getSeeker(b.seekerId))?.name ?? '');
+  const [staffList, seekerList] = await Promise.all([
+    web.svc.store.listStaff(),
+    web.svc.store.getSeekers([...new Set(list.map((b) => b.seekerId))]),
+  ]);
+  const staff = new Map(staffList.map((s) => [s.id, s.name]));
+  const seekers = new Map(seekerList.map((s) => [s.id, s.name]));
   return { staff: (id: string) => staff.get(id) ?? id, seeker: (id: string) => seekers.get(id) ?? '' };
 }
 
@@ -44,7 +45,10 @@ export async function calendarRoutes(app: FastifyInstance, web: WebDeps) {
       const mine = (b: Booking) => who === 'all' || b.staffId === req.staff!.id;
 
       const all = (await Promise.all(dates.map((d) => bookingsOn(web.svc, d.toISODate()!)))).flat();
-      const today = await bookingsOn(web.svc, now.toISODate()!);
+      // Today's next consultation: from the days shown when today is one of them.
+      const today = dates.some((d) => d.hasSame(now, 'day'))
+        ? all.filter((b) => jst(b.start).hasSame(now, 'day'))
+        : await bookingsOn(web.svc, now.toISODate()!);
       const names = await namesFor(web, [...all, ...today]);
       const free = new Map(
         (await slots(web.svc, first.toISODate()!, dates.at(-1)!.toISODate()!)).map((s) => [s.start, s.free]),
