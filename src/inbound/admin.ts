@@ -36,15 +36,20 @@ export async function inboxStatus(deps: InboundDeps) {
   }
 }
 
-async function resolve(deps: InboundDeps, prefix: string): Promise<string> {
-  const all = await deps.store.redis.zrange(deps.store.k('quarantine'), '0', '-1');
+/** The one mail hash among `all` that starts with `prefix` (an id as lists show it), else NOT_FOUND. */
+export function onePrefix(all: string[], prefix: string, what: string): string {
   const hits = all.filter((h) => h.startsWith(prefix));
   if (hits.length !== 1)
-    throw new MadoguchiError(
-      'NOT_FOUND',
-      hits.length ? `${prefix} is ambiguous` : `no quarantined mail ${prefix}`,
-    );
+    throw new MadoguchiError('NOT_FOUND', hits.length ? `${prefix} is ambiguous` : `no ${what} ${prefix}`);
   return hits[0]!;
+}
+
+async function resolve(deps: InboundDeps, prefix: string): Promise<string> {
+  return onePrefix(
+    await deps.store.redis.zrange(deps.store.k('quarantine'), '0', '-1'),
+    prefix,
+    'quarantined mail',
+  );
 }
 
 /** One quarantined mail: the reason, and (for staff eyes, never logs) who sent it and the subject. */

@@ -1,6 +1,7 @@
 import { findStaff } from '../bookings/staff.js';
 import { textProblems } from '../domain/text.js';
 import { MadoguchiError } from '../errors.js';
+import { onePrefix } from '../inbound/admin.js';
 import type { InboundDeps } from '../inbound/deps.js';
 import { send } from '../inbound/outgoing.js';
 import { renderReply } from '../invites/templates.js';
@@ -33,18 +34,24 @@ export interface TriageItem {
 
 const itemKey = (deps: InboundDeps, hash: string) => deps.store.k('triage-item', hash);
 
-/** Every item, oldest first, open before the rest; filtered by state and by assignee (staff id). */
-export async function listTriage(
+/** Triaged mail as [hash, when (ms)], oldest first, optionally only those in `only`. */
+async function triaged(
   deps: InboundDeps,
-  filter: { state?: TriageState; assignee?: string } = {},
-): Promise<TriageItem[]> {
-  const r = deps.store.redis;
-  const rows = await r.zrange(deps.store.k('triage'), '0', '-1', 'WITHSCORES');
-  const hashes = rows.filter((_, i) => i % 2 === 0);
-  const p = r.pipeline();
-  for (const h of hashes) p.hgetall(itemKey(deps, h)).get(deps.store.k('plan', h));
+  only?: (hash: string) => boolean,
+): Promise<Array<[string, number]>> {
+  const rows = await deps.store.redis.zrange(deps.store.k('triage'), '0', '-1', 'WITHSCORES');
+  const out: Array<[string, number]> = [];
+  for (let i = 0; i < rows.length; i += 2)
+    if (!only || only(rows[i]!)) out.push([rows[i]!, Number(rows[i + 1])]);
+  return out;
+}
+
+/** The items of these mails: state and plan read in one pipeline. */
+async function itemsOf(deps: InboundDeps, rows: Array<[string, number]>): Promise<TriageItem[]> {
+  const p = deps.store.redis.pipeline();
+  for (const [h] of rows) p.hgetall(itemKey(deps, h)).get(deps.store.k('plan', h));
   const res = (await p.exec()) ?? [];
-  const items = hashes.map((hash, i): TriageItem => {
+  return rows.map(([hash, at], i): TriageItem => {
     const rec = (res[2 * i]?.[1] ?? {}) as Record<string, string>;
     const plan = JSON.parse((res[2 * i + 1]?.[1] as string | null) ?? '{}') as {
       rule?: string;
@@ -53,7 +60,7 @@ export async function listTriage(
     return {
       id: hash.slice(0, 16),
       hash,
-      at: new Date(Number(rows[2 * i + 1])).toISOString(),
+      at: new Date(at).toISOString(),
       rule: plan.rule ?? '',
       reason: plan.reason ?? '',
       state: (rec.state as TriageState | undefined) ?? 'open',
@@ -64,8 +71,15 @@ export async function listTriage(
       ...(rec.updatedAt ? { updatedAt: rec.updatedAt } : {}),
     };
   });
+}
+
+/** Every item, oldest first, open before the rest; filtered by state and by assignee (staff id). */
+export async function listTriage(
+  deps: InboundDeps,
+  filter: { state?: TriageState; assignee?: string } = {},
+): Promise<TriageItem[]> {
   const rank = (s: TriageState) => (s === 'done' ? 1 : 0);
-  return items
+  return (await itemsOf(deps, await triaged(deps)))
     .filter(
       (x) =>
         (!filter.state || x.state === filter.state) && (!filter.assignee || x.assignee === filter.assignee),
@@ -73,15 +87,20 @@ export async function listTriage(
     .sort((a, b) => rank(a.state) - rank(b.state) || a.at.localeCompare(b.at));
 }
 
-/** One item by its id (a prefix of the mail's hash, unique among triaged mail). */
+/** One item by its id (a prefix of the mail's hash, unique among triaged mail): only it is read. */
 export async function triageItem(deps: InboundDeps, prefix: string): Promise<TriageItem> {
-  const hits = (await listTriage(deps)).filter((x) => x.hash.startsWith(prefix));
-  if (hits.length !== 1)
-    throw new MadoguchiError(
-      'NOT_FOUND',
-      hits.length ? `${prefix} is ambiguous` : `no triage item ${prefix}`,
-    );
-  return hits[0]!;
+  const rows = await triaged(deps);
+  const hash = onePrefix(
+    rows.map(([h]) => h),
+    prefix,
+    'triage item',
+  );
+  return (
+    await itemsOf(
+      deps,
+      rows.filter(([h]) => h === hash),
+    )
+  )[0]!;
 }
 
 /** What the mail says, for staff eyes (never logs): sender as written, subject, text, files. */
@@ -204,5 +223,5 @@ export async function linkTriage(deps: InboundDeps, prefix: string, target: stri
 /** The items linked to a seeker (for their page). */
 export async function triageForSeeker(deps: InboundDeps, seekerId: string): Promise<TriageItem[]> {
   const hashes = new Set(await deps.store.redis.smembers(deps.store.k('triage-by-seeker', seekerId)));
-  return hashes.size ? (await listTriage(deps)).filter((x) => hashes.has(x.hash)) : [];
+  return hashes.size ? itemsOf(deps, await triaged(deps, (h) => hashes.has(h))) : [];
 }
