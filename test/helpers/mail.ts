@@ -70,3 +70,6 @@ export function mail(spec: MailSpec): string {
     '',
   ].join('\r\n');
 }
+
+/** The Message-ID of a raw mail this helper wrote (to find it again with waitHandled). */
+export const idOf = (raw: string) => /^Message-ID: (.+)$/m.exec(raw)![1]!.trim();

@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DateTime } from 'luxon';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../../src/bookings/staff.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
 import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
+import { launchChromium, signInPage } from '../helpers/browser.js';
 import { inspectInvite, libicalCheck } from '../helpers/ics-lint.js';
 import { type InboundStack, inboundStack, openDay } from '../helpers/inbound.js';
 
@@ -44,16 +45,7 @@ describe('the console in Chromium: sign in, book by phone, reschedule, cancel, t
       });
       await accounts.setPassword(st.id, PASSWORD);
     }
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,11 +56,7 @@ describe('the console in Chromium: sign in, book by phone, reschedule, cancel, t
   const signIn = async (ctx: BrowserContext, email: string): Promise<Page> => {
     const page = await ctx.newPage();
     await page.goto(`${base}/calendar`);
-    await page.waitForURL(/\/signin/);
-    await page.getByLabel('メールアドレス').fill(email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.waitForURL(/\/calendar/);
+    await signInPage(page, email, PASSWORD);
     return page;
   };
   const invite = (to: string, method: string, seq: number) =>

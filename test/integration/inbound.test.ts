@@ -11,13 +11,12 @@ import {
   seekerWithBooking,
   waitHandled,
 } from '../helpers/inbound.js';
-import { mail } from '../helpers/mail.js';
+import { idOf, mail } from '../helpers/mail.js';
 
 // Mail arrives "at" a JST instant: Dovecot keeps the INTERNALDATE we give to APPEND when it is
 // not in the future, so the day-boundary tests use a recent past office day D.
 const at = (dt: DateTime) => dt.toJSDate();
 const slot = (d: DateTime, hhmm: string) => `${d.toISODate()}T${hhmm}`;
-const idOf = (raw: string) => /^Message-ID: (.+)$/m.exec(raw)![1]!.trim();
 const sent = (s: InboundStack, to: string) => s.sink.messages.filter((m) => m.to.includes(to));
 const settle = () => new Promise((r) => setTimeout(r, 800));
 

@@ -10,11 +10,10 @@ import {
   seekerWithBooking,
   waitHandled,
 } from '../helpers/inbound.js';
-import { mail } from '../helpers/mail.js';
+import { idOf, mail } from '../helpers/mail.js';
 
 // Issue #13 part 1 through the real pipeline: the mails that cancelled or referred wrongly before,
 // and the safety net for a cancellation that should not have been (reinstate).
-const idOf = (raw: string) => /^Message-ID: (.+)$/m.exec(raw)![1]!.trim();
 const settle = () => new Promise((r) => setTimeout(r, 800));
 const textOf = async (raw: Buffer) => (await simpleParser(raw)).text ?? '';
 

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../../src/bookings/staff.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
 import { listTriage, triageMail } from '../../src/triage/queue.js';
 import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
+import { launchChromium, signInPage } from '../helpers/browser.js';
 import { CORPUS, corpusMails } from '../helpers/corpus.js';
 import { appendRaw } from '../helpers/imap.js';
 import {
@@ -18,13 +19,12 @@ import {
   seekerWithBooking,
   waitHandled,
 } from '../helpers/inbound.js';
-import { mail } from '../helpers/mail.js';
+import { idOf, mail } from '../helpers/mail.js';
 import { runCli } from '../helpers/processes.js';
 import { webClient } from '../helpers/web.js';
 
 // Issue #11, first part: the triage queue as items with a state, through the CLI (the console's
 // pages will call the same functions in src/triage/queue.ts).
-const idOf = (raw: string) => /^Message-ID: (.+)$/m.exec(raw)![1]!.trim();
 
 describe('triage queue: list, show, assign, done (CLI, real stack)', () => {
   let s: InboundStack;
@@ -106,16 +106,7 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
     );
     app = await buildWeb(inboundDeps(s.ctx));
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -215,10 +206,7 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
       void d.dismiss();
     });
     await page.goto(`${base}/signin`);
-    await page.getByLabel('メールアドレス').fill('desk@madoguchi.localhost');
-    await page.getByLabel('パスワード').fill('correct horse battery');
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.waitForURL(/\/calendar/);
+    await signInPage(page, 'desk@madoguchi.localhost', 'correct horse battery');
     await page.goto(`${base}/triage`);
     for (const id of ids) {
       await page.goto(`${base}/triage/${id}`);
