@@ -5,7 +5,7 @@ import { inboundDeps } from '../../src/inbound/deps.js';
 import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { inspectInvite, libicalCheck } from '../helpers/ics-lint.js';
-import { type InboundStack, inboundStack } from '../helpers/inbound.js';
+import { type InboundStack, inboundStack, openDay, seekerWithBooking } from '../helpers/inbound.js';
 import { webClient } from '../helpers/web.js';
 
 // Issue #10 over HTTP (Fastify inject) on the real stack: Redis sessions, CSRF, lockout, rate
@@ -215,6 +215,26 @@ describe('staff console: sign-in, security, booking by phone', () => {
         m.raw.includes('SEQUENCE:1'),
     );
     expect((await c.get('/bookings/bk_nothere')).statusCode).toBe(404);
+  });
+
+  it('C3 from the booking page: no-show only once start + graceMinutes has passed; CANCEL follows, count kept (C4)', async () => {
+    const c = await signedIn();
+    const past = openDay(s.ctx, -2);
+    const { booking } = await seekerWithBooking(s.svc, 'late@example.jp', `${past.toISODate()}T10:00`);
+    const page = await c.get(`/bookings/${booking.id}`);
+    const version = /name="seq" value="([^"]+)"/.exec(page.body)![1]!;
+    expect(page.body).toContain('/noshow');
+    expect((await c.post(`/bookings/${booking.id}/noshow`, { seq: version })).statusCode).toBe(303);
+    expect(await s.svc.store.getBooking(booking.id)).toMatchObject({ status: 'noshow', sequence: 1 });
+    expect(await s.svc.store.noShows(booking.seekerId)).toBe(1);
+    await s.sink.waitFor((m) => m.to.includes('late@example.jp') && m.raw.includes('method=CANCEL'));
+    // A future booking offers no no-show action.
+    const future = await seekerWithBooking(
+      s.svc,
+      'ontime@example.jp',
+      `${openDay(s.ctx, 7).toISODate()}T10:00`,
+    );
+    expect((await c.get(`/bookings/${future.booking.id}`)).body).not.toContain('/noshow');
   });
 
   it('a seeker page shows their bookings and no-shows to staff, and the view is audited (P5)', async () => {
