@@ -119,6 +119,18 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   return app;
 }
 
+/** Who acts, for histories and the audit trail: the signed-in staff member's id. */
+export const actorOf = (req: FastifyRequest) => `staff:${req.staff!.id}`;
+
+/** One console audit entry (P4/P5): what a signed-in staff member did or looked at, ids only. */
+export const auditConsole = (
+  web: WebDeps,
+  req: FastifyRequest,
+  rule: string,
+  action: string,
+  ids: Record<string, string>,
+) => web.store.audit({ rule, action, ...ids, actor: actorOf(req), outcome: 'ok', reason: 'console' });
+
 /** The path of a same-site URL (the Referer of a form post), else undefined. */
 function pathOf(url: string | undefined): string | undefined {
   if (!url) return undefined;

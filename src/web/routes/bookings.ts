@@ -17,7 +17,7 @@ import { normaliseSeekerNumber } from '../../domain/seeker-number.js';
 import { formatJaRange, jst, ZONE } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
 import { reinstateBooking } from '../../inbound/reinstate.js';
-import { render, sendError, type WebDeps } from '../server.js';
+import { actorOf, render, sendError, type WebDeps } from '../server.js';
 import { errorText, messagesFor } from '../views.js';
 import { dayLabel, namesFor } from './calendar.js';
 
@@ -78,7 +78,6 @@ const versionOf = (b: Booking) => `${b.sequence}-${b.status}`;
 
 export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
   const t = messagesFor();
-  const actor = (req: FastifyRequest) => `staff:${req.staff!.id}`;
 
   const form = async (req: FastifyRequest, reply: FastifyReply, body: Body, err?: unknown) => {
     const e = err instanceof MadoguchiError ? err : undefined;
@@ -124,7 +123,7 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
   app.post<{ Body: Body }>('/book', { preHandler: app.csrfProtection }, async (req, reply) => {
     const body = req.body;
     if (body.step === 'edit') return form(req, reply, body);
-    const input = inputOf(body, actor(req));
+    const input = inputOf(body, actorOf(req));
     try {
       if (body.step !== 'confirm') {
         const c = await checkBooking(web.svc, input);
@@ -217,7 +216,7 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
       if (!run || !cur) return sendError(reply, req, 404, errorText('NOT_FOUND'));
       if (versionOf(cur) !== req.body.seq) return show(req, reply, id, '', t.booking!.changed!);
       try {
-        await run(id, req.body, actor(req));
+        await run(id, req.body, actorOf(req));
       } catch (err) {
         if (!(err instanceof MadoguchiError)) throw err;
         const msg = /changed meanwhile/.test(err.message) ? t.booking!.changed! : errorText(err.code);

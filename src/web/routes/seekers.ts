@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { maskSeekerNumber } from '../../domain/seeker-number.js';
 import { formatJaRange, jst } from '../../domain/time.js';
 import { triageForSeeker } from '../../triage/queue.js';
-import { render, sendError, type WebDeps } from '../server.js';
+import { auditConsole, render, sendError, type WebDeps } from '../server.js';
 import { errorText, messagesFor } from '../views.js';
 import { namesFor } from './calendar.js';
 
@@ -15,14 +15,7 @@ export async function seekerRoutes(app: FastifyInstance, web: WebDeps) {
   app.get<{ Params: { id: string } }>('/seekers/:id', async (req, reply) => {
     const seeker = await web.svc.store.getSeeker(req.params.id);
     if (!seeker) return sendError(reply, req, 404, errorText('NOT_FOUND'));
-    await web.store.audit({
-      rule: 'P5',
-      action: 'seeker-view',
-      seeker: seeker.id,
-      actor: `staff:${req.staff!.id}`,
-      outcome: 'ok',
-      reason: 'console',
-    });
+    await auditConsole(web, req, 'P5', 'seeker-view', { seeker: seeker.id });
     const bookings = (await web.svc.store.getBookings(await web.svc.store.seekerBookingIds(seeker.id))).sort(
       (a, b) => b.start.localeCompare(a.start),
     );

@@ -13,7 +13,7 @@ import {
   triageItem,
   triageMail,
 } from '../../triage/queue.js';
-import { render, sendError, type WebDeps } from '../server.js';
+import { actorOf, auditConsole, render, sendError, type WebDeps } from '../server.js';
 import { errorText, messagesFor } from '../views.js';
 
 type Body = Record<string, string | undefined>;
@@ -69,14 +69,7 @@ export async function triageRoutes(app: FastifyInstance, web: WebDeps) {
     const mail = await triageMail(web, item);
     const own = ownWords(mail.text);
     const staff = await web.svc.store.listStaff();
-    await web.store.audit({
-      rule: 'P5',
-      action: 'triage-view',
-      mail: item.id,
-      actor: `staff:${req.staff!.id}`,
-      outcome: 'ok',
-      reason: 'console',
-    });
+    await auditConsole(web, req, 'P5', 'triage-view', { mail: item.id });
     return render(req, reply, 'triage-item', {
       title: `${t.triage!.item} ${item.id}`,
       item,
@@ -102,7 +95,7 @@ export async function triageRoutes(app: FastifyInstance, web: WebDeps) {
     { preHandler: app.csrfProtection },
     async (req, reply) => {
       const { id, action } = req.params;
-      const actor = `staff:${req.staff!.id}`;
+      const actor = actorOf(req);
       try {
         if (action === 'assign') await assignTriage(web, id, req.body.to ?? req.staff!.id, actor);
         else if (action === 'done') await doneTriage(web, id, req.body.note ?? '', actor);
