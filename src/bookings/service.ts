@@ -54,35 +54,47 @@ function parseSlot(at: string): DateTime {
   return dt;
 }
 
-/** B5 fields, validated and normalised; throws SEEKER_INVALID naming every problem. */
+/**
+ * B5 fields, validated and normalised; throws SEEKER_INVALID naming every problem, with `fields`:
+ * which input each is about (a form shows it beside that field) and whether it held a control or
+ * direction character or was otherwise invalid.
+ */
 export function validateSeeker(input: BookInput): Omit<Seeker, 'id'> {
-  const problems: string[] = textProblems({
-    name: input.name,
-    topic: input.topic,
-    email: input.email,
-    phone: input.phone,
-    'seeker-number': input.seekerNumber,
-    actor: input.actor,
-  });
+  const problems: string[] = [];
+  const fields: Partial<Record<keyof BookInput, 'control' | 'invalid'>> = {};
+  const bad = (field: keyof BookInput, problem: string, kind: 'control' | 'invalid' = 'invalid') => {
+    problems.push(problem);
+    fields[field] ??= kind;
+  };
+  const text: Array<[keyof BookInput, string]> = [
+    ['name', 'name'],
+    ['topic', 'topic'],
+    ['email', 'email'],
+    ['phone', 'phone'],
+    ['seekerNumber', 'seeker-number'],
+    ['actor', 'actor'],
+  ];
+  for (const [field, label] of text)
+    for (const p of textProblems({ [label]: input[field] as string | undefined })) bad(field, p, 'control');
   let seekerNumber = '';
   try {
     seekerNumber = normaliseSeekerNumber(input.seekerNumber ?? '');
   } catch (e) {
-    problems.push((e as Error).message);
+    bad('seekerNumber', (e as Error).message);
   }
   const name = (input.name ?? '').normalize('NFKC').trim();
-  if (!name) problems.push('name is required (B5)');
+  if (!name) bad('name', 'name is required (B5)');
   const birth = DateTime.fromISO(input.birthdate ?? '', { zone: ZONE });
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.birthdate ?? '') || !birth.isValid || birth.year < 1900) {
-    problems.push('birthdate must be YYYY-MM-DD (B5)');
+    bad('birthdate', 'birthdate must be YYYY-MM-DD (B5)');
   }
   const email = (input.email ?? '').normalize('NFKC').trim().toLowerCase();
-  if (!EMAIL.test(email)) problems.push('email is not an e-mail address (B5)');
+  if (!EMAIL.test(email)) bad('email', 'email is not an e-mail address (B5)');
   const phone = (input.phone ?? '').normalize('NFKC').replace(/[\s\u2010-\u2015\u2212\u30FC-]/g, '');
-  if (!/^0\d{9,10}$/.test(phone)) problems.push('phone must be a Japanese number of 10-11 digits (B5)');
-  if (!(input.topic ?? '').trim()) problems.push('topic is required (B5)');
+  if (!/^0\d{9,10}$/.test(phone)) bad('phone', 'phone must be a Japanese number of 10-11 digits (B5)');
+  if (!(input.topic ?? '').trim()) bad('topic', 'topic is required (B5)');
   if (problems.length)
-    throw new MadoguchiError('SEEKER_INVALID', problems.join('; '), { details: { problems } });
+    throw new MadoguchiError('SEEKER_INVALID', problems.join('; '), { details: { problems, fields } });
   return { seekerNumber, name, birthdate: input.birthdate, email, phone };
 }
 

@@ -31,15 +31,6 @@ const FIELDS = [
   ['slot', 'select'],
   ['topic', 'text'],
 ] as const;
-// SEEKER_INVALID names its fields in English (validateSeeker): which form field each problem is about.
-const FIELD_OF: Array<[RegExp, string]> = [
-  [/^(seeker-number|job-seeker number|seeker number)/i, 'seekerNumber'],
-  [/^name/, 'name'],
-  [/^birthdate/, 'birthdate'],
-  [/^email/, 'email'],
-  [/^phone/, 'phone'],
-  [/^topic/, 'topic'],
-];
 const FIELD_TEXT: Record<string, string> = {
   seekerNumber: '求職番号は「5桁-4〜8桁」で入力してください（例: 01020-12345678）。',
   name: '氏名を入力してください。',
@@ -81,12 +72,10 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
 
   const form = async (req: FastifyRequest, reply: FastifyReply, body: Body, err?: unknown) => {
     const e = err instanceof MadoguchiError ? err : undefined;
-    const problems = (e?.details?.problems as string[] | undefined) ?? [];
-    const fieldError = (name: string) => {
-      const mine = problems.filter((p) => FIELD_OF.some(([re, f]) => f === name && re.test(p)));
-      if (!mine.length) return '';
-      return mine.some((p) => /control|line break/.test(p)) ? CONTROL_TEXT : (FIELD_TEXT[name] ?? '');
-    };
+    // SEEKER_INVALID says which field each problem is about (validateSeeker's `fields`).
+    const fields = (e?.details?.fields ?? {}) as Record<string, 'control' | 'invalid'>;
+    const fieldError = (name: string) =>
+      fields[name] === 'control' ? CONTROL_TEXT : fields[name] ? (FIELD_TEXT[name] ?? '') : '';
     const slotList = await freeSlots(web);
     return render(req, reply.code(err ? 400 : 200), 'book', {
       title: t.book!.title!,
