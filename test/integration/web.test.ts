@@ -127,6 +127,13 @@ describe('staff console: sign-in, security, booking by phone', () => {
     expect(res.headers.location).toBe(`/signin?next=${encodeURIComponent('/book?slot=x')}&expired=1`);
   });
 
+  it('passwords are stored as Argon2id hashes only', async () => {
+    const id = (await s.svc.store.staffIdByEmail(staffEmail))!;
+    const stored = await s.ctx.redis.get(`${s.ctx.config.connections.redisPrefix}:web:pw:${id}`);
+    expect(stored).toMatch(/^\$argon2id\$/);
+    expect(stored).not.toContain(PASSWORD);
+  });
+
   it('the session cookie is HttpOnly, SameSite=Lax and Secure', async () => {
     const c = webClient(app);
     await c.get('/signin');
