@@ -37,6 +37,18 @@ export const ERROR_CATALOGUE = {
   STAFF_INVALID: { permanent: true, description: 'A staff field is missing or malformed.' },
   NOT_FOUND: { permanent: true, description: 'The booking, seeker or staff member does not exist.' },
   BOOKING_STATE: { permanent: true, description: 'The booking is not in a state that allows this change.' },
+  TRIAGE_TAKEN: {
+    permanent: true,
+    description: 'Another staff member took the triage item first, or it is done.',
+  },
+  ADDRESS_FLAGGED: {
+    permanent: true,
+    description: 'A delivery failure (DSN) was reported for the address; confirm before sending to it.',
+  },
+  FORBIDDEN: {
+    permanent: true,
+    description: 'The signed-in staff member may not do this (role or assignment).',
+  },
   MAIL_TOO_LARGE: {
     permanent: true,
     description: 'The mail is larger than inbound.maxMailBytes; quarantined.',

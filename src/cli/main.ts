@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { terminalSafe } from '../domain/text.js';
 import { MadoguchiError } from '../errors.js';
 import type { Command, CommandIO } from './command.js';
 import { COMMANDS } from './registry.js';
@@ -35,7 +36,13 @@ function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefin
   return { cmd, rest };
 }
 
-export async function main(argv: string[], io: Omit<CommandIO, 'config'>): Promise<number> {
+export async function main(argv: string[], raw: Omit<CommandIO, 'config'>): Promise<number> {
+  // Subjects, names and file names come from mail: nothing of theirs may drive the terminal.
+  const io = {
+    ...raw,
+    out: (l: string) => raw.out(terminalSafe(l)),
+    err: (l: string) => raw.err(terminalSafe(l)),
+  };
   const json = argv.includes('--json');
   const found = findCommand(argv);
   if (!found) {

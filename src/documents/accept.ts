@@ -3,23 +3,12 @@ import type { Booking, Seeker } from '../bookings/model.js';
 import type { Config } from '../config/schema.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { jst } from '../domain/time.js';
-import { documentParts } from '../inbound/intent.js';
-import { FORWARDED, type InboundPart, type ParsedMail } from '../inbound/parse.js';
+import type { ParsedMail } from '../inbound/parse.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
-import { type Checked, checkParts } from './checks.js';
-import { pdfRefusal } from './pdf-policy.js';
-import { documentKind, pdfText, seekerNumberIn } from './pdf-text.js';
+import type { Checked } from './checks.js';
+import { documentKind, seekerNumberIn } from './pdf-text.js';
 import type { DocumentRecord, DocumentStore } from './store.js';
-
-/**
- * Candidate documents of a mail: every non-body part (inline photos of a résumé too), and the
- * parts of a forwarded message/rfc822, one level down (opened by the parse, see parseMail).
- */
-export function candidateParts(m: ParsedMail): InboundPart[] {
-  return documentParts(m.attachments).flatMap((p) =>
-    FORWARDED.test(p.contentType) && !p.blob ? documentParts(p.forwarded ?? []) : [p],
-  );
-}
+import { verdicts } from './verdict.js';
 
 export interface Accepted {
   accepted: DocumentRecord[];
@@ -37,11 +26,10 @@ export async function acceptDocuments(
   booking: Booking,
   seeker: Seeker,
 ): Promise<Accepted> {
-  const checked = await checkParts(candidateParts(parsed), deps.config.documents, (b) => deps.blobs.get(b));
   const accepted: DocumentRecord[] = [];
   const refused: Checked[] = [];
   const purgeAfter = jst(booking.end).plus({ days: deps.config.documents.retentionDays }).toUTC().toISO()!;
-  for (const [i, c] of checked.entries()) {
+  for (const [i, c] of (await verdicts(deps, parsed)).entries()) {
     if (c.refused) {
       refused.push(c);
       continue;
@@ -50,20 +38,11 @@ export async function acceptDocuments(
     let pages: number | undefined;
     let pdf: string | undefined;
     let seekerNumberMatches: boolean | undefined;
-    if (c.kind === 'pdf') {
-      // Every PDF is opened for what it carries (issue #13); text only from the smaller ones.
-      const data = c.blob ? await deps.blobs.get(c.blob) : c.content;
-      const large = data.length > PDF_TEXT_MAX_BYTES;
-      // A file loaded from the store here is ours alone: moved to the PDF thread, not copied.
-      const t = await pdfText(data, { maxPages: large ? 0 : 50, transfer: !!c.blob });
-      const refusal = pdfRefusal(t, deps.config.documents.pdf);
-      if (refusal) {
-        refused.push({ ...c, refused: refusal });
-        continue;
-      }
-      pdf = !t.ok ? t.kind : large ? 'not-read-too-large' : 'ok';
+    const t = c.pdf;
+    if (t) {
+      pdf = !t.ok ? t.kind : c.large ? 'not-read-too-large' : 'ok';
       if (t.ok) pages = t.pages;
-      if (t.ok && !large) {
+      if (t.ok && !c.large) {
         docKind = documentKind(t.text);
         const n = seekerNumberIn(t.text);
         if (n) seekerNumberMatches = normaliseSeekerNumber(n) === seeker.seekerNumber;
@@ -76,7 +55,7 @@ export async function acceptDocuments(
       sha256,
       filename: c.filename,
       originalName: c.originalName,
-      contentType: contentTypeOf(c),
+      contentType: contentTypeOfKind(c.kind),
       kind: c.kind,
       docKind,
       ...(pages !== undefined ? { pages } : {}),
@@ -94,13 +73,15 @@ export async function acceptDocuments(
     const created = await deps.docs.put(rec);
     accepted.push(created ? rec : ((await deps.docs.get(rec.id)) ?? rec));
   }
+  if (refused.length)
+    await deps.docs.putRefused(
+      booking.id,
+      mailHash.slice(0, 16),
+      refused.map((c) => ({ mail: mailHash.slice(0, 16), filename: c.filename, reason: c.refused! })),
+      purgeAfter,
+    );
   return { accepted, refused };
 }
-
-// Text is read from PDFs up to this size: a larger one is a scan (images), and pdf.js would hold
-// the whole of it, several times, in the worker's heap. Larger ones are still opened for their
-// structure and page count.
-const PDF_TEXT_MAX_BYTES = 10 * 1024 * 1024;
 
 const TYPES: Record<string, string> = {
   pdf: 'application/pdf',
@@ -114,4 +95,5 @@ const TYPES: Record<string, string> = {
   text: 'text/plain',
   zip: 'application/zip',
 };
-const contentTypeOf = (c: Checked) => TYPES[c.kind] ?? 'application/octet-stream';
+/** The Content-Type a stored or served file is given: from its sniffed kind, never the mail's claim. */
+export const contentTypeOfKind = (kind: string) => TYPES[kind] ?? 'application/octet-stream';

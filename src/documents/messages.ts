@@ -62,6 +62,9 @@ const REASON_EN: Record<RefusalReason, string> = {
   empty: 'the file is empty',
 };
 
+/** The reason a file was refused, as the seeker was told it (Japanese). */
+export const refusalJa = (r: RefusalReason) => REASON_JA[r];
+
 const kindJa = (k: string) => (k === 'other' ? 'その他' : k);
 
 /** Lines for the seeker's acknowledgement: received files with their kind, refused with reasons. */

@@ -27,6 +27,22 @@ export interface DocumentRecord {
   purgeAfter: string;
 }
 
+/** What is left of a document deleted for retention (P4): no name, no content, when it went. */
+export type PurgedDocument = Pick<
+  DocumentRecord,
+  'id' | 'mail' | 'kind' | 'docKind' | 'staffId' | 'bookingId' | 'seekerId' | 'createdAt' | 'purgeAfter'
+> & { deletedAt: string };
+
+/** A file of a mail the checks refused, with the reason the seeker was given (code). */
+export interface RefusedFile {
+  mail: string;
+  filename: string;
+  reason: string;
+}
+
+// A deletion is shown for this long after it happened, then forgotten too.
+const PURGED_SHOWN_MS = 90 * 86_400_000;
+
 /** Document records in Redis: by id, a queue per staff member, blob references, a purge schedule. */
 export class DocumentStore {
   constructor(
@@ -56,10 +72,44 @@ export class DocumentStore {
     return v ? (JSON.parse(v) as DocumentRecord) : undefined;
   }
   async forStaff(staffId: string): Promise<DocumentRecord[]> {
-    const ids = await this.redis.zrange(this.k('staff', staffId), '0', '-1');
+    return this.records(await this.redis.zrange(this.k('staff', staffId), '0', '-1'));
+  }
+  /** Every stored document (all are in the purge schedule). */
+  async all(): Promise<DocumentRecord[]> {
+    return this.records(await this.redis.zrange(this.k('purge'), '0', '-1'));
+  }
+  private async records(ids: string[]): Promise<DocumentRecord[]> {
     if (!ids.length) return [];
     const rows = await this.redis.mget(ids.map((id) => this.k(id))); // one round trip, not one per document
     return rows.flatMap((v) => (v ? [JSON.parse(v) as DocumentRecord] : []));
+  }
+  /** Documents deleted for retention in the last PURGED_SHOWN_MS, newest first. */
+  async purged(now = Date.now()): Promise<PurgedDocument[]> {
+    const old = await this.redis.zrangebyscore(this.k('gone'), '-inf', String(now - PURGED_SHOWN_MS));
+    if (old.length)
+      await this.redis
+        .multi()
+        .hdel(this.k('gone', 'm'), ...old)
+        .zrem(this.k('gone'), ...old)
+        .exec();
+    const ids = await this.redis.zrevrange(this.k('gone'), 0, -1);
+    if (!ids.length) return [];
+    const rows = await this.redis.hmget(this.k('gone', 'm'), ...ids);
+    return rows.flatMap((v) => (v ? [JSON.parse(v) as PurgedDocument] : []));
+  }
+
+  /** The refused files of one mail for a booking, kept as long as its documents would be. */
+  async putRefused(bookingId: string, mail: string, files: RefusedFile[], until: string): Promise<void> {
+    const key = this.k('refused', bookingId);
+    await this.redis
+      .multi()
+      .hset(key, mail, JSON.stringify(files))
+      .pexpireat(key, Math.max(Date.parse(until), Date.now() + 86_400_000))
+      .exec();
+  }
+  async refusedFor(bookingId: string): Promise<RefusedFile[]> {
+    const rows = await this.redis.hvals(this.k('refused', bookingId));
+    return rows.flatMap((v) => JSON.parse(v) as RefusedFile[]);
   }
   async setStatus(id: string, status: DocumentRecord['status']): Promise<DocumentRecord | undefined> {
     const d = await this.get(id);
@@ -74,10 +124,20 @@ export class DocumentStore {
   async referenced(sha256: string): Promise<boolean> {
     return (await this.redis.scard(this.k('blob', sha256))) > 0;
   }
-  /** Drops the record; true when no other record still uses its blob (the caller deletes it). */
-  async remove(d: DocumentRecord): Promise<boolean> {
+  /**
+   * Drops the record, leaving a note without the file's name that it was deleted (shown for a
+   * while); true when no other record still uses its blob (the caller deletes it).
+   */
+  async remove(d: DocumentRecord, deletedAt = new Date()): Promise<boolean> {
+    const { id, mail, kind, docKind, staffId, bookingId, seekerId, createdAt, purgeAfter } = d;
+    const note: PurgedDocument = {
+      ...{ id, mail, kind, docKind, staffId, bookingId, seekerId, createdAt, purgeAfter },
+      deletedAt: deletedAt.toISOString(),
+    };
     await this.redis
       .multi()
+      .hset(this.k('gone', 'm'), id, JSON.stringify(note))
+      .zadd(this.k('gone'), deletedAt.getTime(), id)
       .del(this.k(d.id))
       .zrem(this.k('staff', d.staffId), d.id)
       .zrem(this.k('purge'), d.id)

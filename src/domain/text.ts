@@ -19,3 +19,16 @@ export function textProblems(fields: Record<string, string | undefined>): string
   }
   return out;
 }
+
+// What a terminal must never receive from mail: the same controls (ESC starts a sequence that can
+// rewrite the screen, set the title or worse; CR overwrites a line) except the line breaks and tabs
+// of our own layout. Also the LRM/RLM marks, which reorder what a reader sees.
+const TERMINAL_UNSAFE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g;
+
+/**
+ * Text for a terminal (issue #11): every such character shown as a visible \uXXXX instead. Inside
+ * a JSON string that is the same character's escape, so --json output still parses to the value.
+ */
+export const terminalSafe = (s: string) =>
+  s.replace(TERMINAL_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import { notifyBooking } from '../bookings/notify.js';
 import { cancel } from '../bookings/service.js';
@@ -8,6 +7,7 @@ import { MadoguchiError } from '../errors.js';
 import { intentWords } from '../intent/words.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
+import { rememberAlert } from '../runtime/operations.js';
 import { senderTrust } from './auth-results.js';
 import { automatedKind, bounceDetails } from './automated.js';
 import { decide } from './decide.js';
@@ -15,10 +15,9 @@ import type { InboundDeps } from './deps.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { send } from './outgoing.js';
 import { isComplete, type ParsedMail } from './parse.js';
-import type { MailRef, Plan } from './store.js';
+import { addrHash, type MailRef, type Plan } from './store.js';
 
 const short = (hash: string) => hash.slice(0, 16);
-const addrHash = (a: string) => createHash('sha256').update(a).digest('hex').slice(0, 16);
 
 async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Promise<Plan> {
   const { svc } = deps;
@@ -62,6 +61,7 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
   }
   return {
     ...plan,
+    ...(plan.triage ? { thread: threadOf(m) } : {}),
     ...(plan.reply && m.from
       ? {
           replyTo: m.from,
@@ -72,11 +72,17 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
   };
 }
 
+/** The ids a triaged mail's thread is known by (bounded: a hostile mail may list thousands). */
+const threadOf = (m: ParsedMail) =>
+  [...new Set([m.messageId, m.inReplyTo, ...m.references.slice(-20)])].filter(
+    (id): id is string => !!id && id.length <= 250,
+  );
+
 /** DSN: our message ids that failed, and the addresses flagged (hashed: never an address in clear). */
 async function recordBounce(deps: InboundDeps, ids: string[], recipients: string[]): Promise<void> {
   const r = deps.store.redis;
   for (const id of ids) await r.set(deps.store.k('bounced', id), '1', 'EX', 400 * 86400);
-  for (const a of recipients) await r.sadd(deps.store.k('flagged'), addrHash(a));
+  for (const a of recipients) await deps.store.flag(a);
 }
 
 /**
@@ -214,6 +220,7 @@ export async function opsAlert(deps: InboundDeps, key: string, alert: string, de
     max: cfg.inbound.alertsPerHour,
     windowS: 7200,
   });
+  await rememberAlert(deps, key, alert, allowed);
   if (!allowed) return;
   const r = renderReply('ops-alert', 'ja', { alert, detail });
   await send(deps, key, 'ops-alert', {

@@ -18,20 +18,26 @@ export type Intent =
  * What the sender wrote, without what they quoted: our own invitation repeats the cancellation
  * rules (with キャンセル in them), and a "thank you" quoting it must not read as a cancellation.
  */
-export function ownWords(text: string): string {
-  const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*(>|＞)/.test(line)) continue;
+export const ownWords = (text: string): string => splitQuoted(text).own;
+
+/** The sender's own lines, and the quoted ones ("> " lines, and all from a reply header on). */
+export function splitQuoted(text: string): { own: string; quoted: string } {
+  const own: string[] = [];
+  const quoted: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
     if (
       /^-{2,}\s*(original message|元のメッセージ|転送メッセージ|forwarded message)/i.test(line.trim()) ||
       /^On .+wrote:\s*$/.test(line.trim()) ||
       /(のメッセージ|wrote|書きました)[:：]\s*$/.test(line.trim()) ||
       /^(差出人|From)[:：]/.test(line.trim())
-    )
+    ) {
+      quoted.push(...lines.slice(i));
       break;
-    out.push(line);
+    }
+    (/^\s*(>|＞)/.test(line) ? quoted : own).push(line);
   }
-  return out.join('\n');
+  return { own: own.join('\n'), quoted: quoted.join('\n') };
 }
 
 /** A calendar REPLY (RFC 5546 §3.2.3) in any text/calendar part: the first ATTENDEE's PARTSTAT. */

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { exec } from '../adapters/redis.js';
+import { TRIAGE_ENTER } from '../triage/lua.js';
 
 const AUDIT_ONCE = `if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -29,6 +31,8 @@ export interface Plan {
   replyTo?: string;
   inReplyTo?: string;
   threadId?: string;
+  /** A triaged mail's Message-ID, In-Reply-To and References: a later mail of the thread joins its item. */
+  thread?: string[];
 }
 
 export interface SeekerMail {
@@ -149,7 +153,20 @@ export class InboundStore {
         size: String(ref.size),
       });
     }
-    if (plan.triage) m.zadd(this.k('triage'), at, ref.hash);
+    if (plan.triage)
+      m.eval(
+        TRIAGE_ENTER,
+        4,
+        this.k('triage'),
+        this.k('triage-open'),
+        this.k('triage-thread'),
+        this.k('audit'),
+        ref.hash,
+        String(at),
+        this.k('triage-item', ''),
+        new Date(at).toISOString(),
+        ...(plan.thread ?? []),
+      );
     await exec(m);
   }
   async done(hash: string): Promise<Outcome | undefined> {
@@ -197,6 +214,14 @@ export class InboundStore {
   }
   triageCount() {
     return this.redis.zcard(this.k('triage'));
+  }
+
+  /** DSN: an address a bounce said failed (kept hashed: never an address in clear). */
+  async flag(address: string): Promise<void> {
+    await this.redis.sadd(this.k('flagged'), addrHash(address));
+  }
+  async isFlagged(address: string): Promise<boolean> {
+    return (await this.redis.sismember(this.k('flagged'), addrHash(address))) === 1;
   }
 
   /**
@@ -268,3 +293,7 @@ export class InboundStore {
     return res === 'yes';
   }
 }
+
+/** An address as a short hash, for counters and flags that must not hold it in clear (P5). */
+export const addrHash = (a: string) =>
+  createHash('sha256').update(a.trim().toLowerCase()).digest('hex').slice(0, 16);

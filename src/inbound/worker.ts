@@ -4,6 +4,7 @@ import { tokenize } from '../intent/tokenizer.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
+import { migrateTriage } from '../triage/queue.js';
 import { type InboundDeps, inboundDeps } from './deps.js';
 import { handleMail, opsAlert } from './handle.js';
 import { Mover } from './mover.js';
@@ -49,6 +50,8 @@ export async function startInbound(ctx: Context): Promise<Handle> {
   const log = ctx.log.child({ proc: 'inbound' });
   const mover = new Mover(ctx.config, deps.store, log);
   await Promise.all([warmUp(ctx, mover), threads ? undefined : warmParser()]);
+  const migrated = await migrateTriage(deps);
+  if (migrated) log.info('triage items migrated', { open: migrated });
   const worker = new Worker<MailRef>(
     INBOUND_QUEUE,
     async (job) => {

@@ -3,14 +3,13 @@ import { textProblems } from '../domain/text.js';
 import { MadoguchiError } from '../errors.js';
 import { onePrefix } from '../inbound/admin.js';
 import type { InboundDeps } from '../inbound/deps.js';
-import { send } from '../inbound/outgoing.js';
-import { renderReply } from '../invites/templates.js';
-import { envelope } from '../outbox/envelope.js';
+import { TRIAGE_TAKE } from './lua.js';
 
 // The triage queue (issue #11): every mail decided 'staff-triage' is an item, open → assigned →
 // done. The inbound store's sorted set `triage` (hash by time) is the list; an item's state lives
-// beside it. A mail triaged before items existed has no state yet: it is open. So nothing already
-// triaged is lost, and there is nothing to migrate.
+// beside it, and `triage-open` holds the items not done (for counts and the oldest one's age). A
+// later mail of the same thread joins its item (lua.ts). A mail triaged before items existed has
+// no state: it is open, and migrateTriage puts it in `triage-open`.
 
 export type TriageState = 'open' | 'assigned' | 'done';
 export const TRIAGE_STATES: TriageState[] = ['open', 'assigned', 'done'];
@@ -30,6 +29,8 @@ export interface TriageItem {
   seekerId?: string;
   bookingId?: string;
   updatedAt?: string;
+  /** The mails of the thread that joined the item after its first (hashes, oldest first). */
+  later: string[];
 }
 
 const itemKey = (deps: InboundDeps, hash: string) => deps.store.k('triage-item', hash);
@@ -49,11 +50,14 @@ async function triaged(
 /** The items of these mails: state and plan read in one pipeline. */
 async function itemsOf(deps: InboundDeps, rows: Array<[string, number]>): Promise<TriageItem[]> {
   const p = deps.store.redis.pipeline();
-  for (const [h] of rows) p.hgetall(itemKey(deps, h)).get(deps.store.k('plan', h));
+  for (const [h] of rows)
+    p.hgetall(itemKey(deps, h))
+      .get(deps.store.k('plan', h))
+      .zrange(`${itemKey(deps, h)}:mails`, '0', '-1');
   const res = (await p.exec()) ?? [];
   return rows.map(([hash, at], i): TriageItem => {
-    const rec = (res[2 * i]?.[1] ?? {}) as Record<string, string>;
-    const plan = JSON.parse((res[2 * i + 1]?.[1] as string | null) ?? '{}') as {
+    const rec = (res[3 * i]?.[1] ?? {}) as Record<string, string>;
+    const plan = JSON.parse((res[3 * i + 1]?.[1] as string | null) ?? '{}') as {
       rule?: string;
       reason?: string;
     };
@@ -69,6 +73,7 @@ async function itemsOf(deps: InboundDeps, rows: Array<[string, number]>): Promis
       ...(rec.seekerId ? { seekerId: rec.seekerId } : {}),
       ...(rec.bookingId ? { bookingId: rec.bookingId } : {}),
       ...(rec.updatedAt ? { updatedAt: rec.updatedAt } : {}),
+      later: (res[3 * i + 2]?.[1] as string[] | undefined) ?? [],
     };
   });
 }
@@ -103,25 +108,6 @@ export async function triageItem(deps: InboundDeps, prefix: string): Promise<Tri
   )[0]!;
 }
 
-/** What the mail says, for staff eyes (never logs): sender as written, subject, text, files. */
-export async function triageMail(deps: InboundDeps, item: TriageItem) {
-  const m = await deps.parse(item.hash, { spill: false, skim: true });
-  return {
-    from: m.from ?? '',
-    messageId: m.messageId,
-    references: m.references,
-    subject: m.subject,
-    text: m.text,
-    attachments: m.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      size: a.size,
-    })),
-    /** The header lines as decoded, for "show the original headers". */
-    headers: [...m.headers].flatMap(([k, vs]) => vs.map((v) => `${k}: ${v}`)).join('\n'),
-  };
-}
-
 async function update(
   deps: InboundDeps,
   item: TriageItem,
@@ -132,7 +118,9 @@ async function update(
   const bad = textProblems({ actor, ...fields });
   if (bad.length) throw new MadoguchiError('USAGE', bad.join('; '));
   const updatedAt = new Date().toISOString();
-  await deps.store.redis.hset(itemKey(deps, item.hash), { ...fields, updatedAt });
+  const m = deps.store.redis.multi().hset(itemKey(deps, item.hash), { ...fields, updatedAt });
+  if (fields.state === 'done') m.zrem(deps.store.k('triage-open'), item.hash);
+  await m.exec();
   await deps.store.audit({ rule: 'triage', action, mail: item.id, actor, outcome: 'ok', reason: item.rule });
   return { ...item, ...(fields as Partial<TriageItem>), updatedAt };
 }
@@ -144,61 +132,40 @@ export async function assignTriage(deps: InboundDeps, prefix: string, to: string
   return update(deps, item, { state: 'assigned', assignee: staff.id }, 'triage-assign', actor);
 }
 
+/**
+ * Take an item for oneself: only while it is open, so two staff taking it at once cannot both
+ * have it (one atomic step; the other is told who has it). Audited.
+ */
+export async function takeTriage(deps: InboundDeps, prefix: string, staffId: string, actor: string) {
+  const item = await triageItem(deps, prefix);
+  const updatedAt = new Date().toISOString();
+  const holder = (await deps.store.redis.eval(
+    TRIAGE_TAKE,
+    1,
+    itemKey(deps, item.hash),
+    staffId,
+    updatedAt,
+  )) as string;
+  if (holder)
+    throw new MadoguchiError(
+      'TRIAGE_TAKEN',
+      `triage item ${item.id} is already ${holder === 'done' ? 'done' : 'taken'}`,
+    );
+  await deps.store.audit({
+    rule: 'triage',
+    action: 'triage-take',
+    mail: item.id,
+    actor,
+    outcome: 'ok',
+    reason: item.rule,
+  });
+  return { ...item, state: 'assigned' as const, assignee: staffId, updatedAt };
+}
+
 /** Done, with an optional note (one line). Audited without the note (it may name people). */
 export async function doneTriage(deps: InboundDeps, prefix: string, note: string, actor: string) {
   const item = await triageItem(deps, prefix);
   return update(deps, item, { state: 'done', ...(note ? { note } : {}) }, 'triage-done', actor);
-}
-
-/**
- * A staff reply from the consultation address, threaded (In-Reply-To, References) and queued in
- * the outbox under a key made of the item and `once` (a token of the page the reply was written
- * on): a double submit is the same key, so the sender gets one mail. Audited without the text.
- */
-export async function replyTriage(
-  deps: InboundDeps,
-  prefix: string,
-  body: string,
-  once: string,
-  actor: string,
-): Promise<TriageItem> {
-  const item = await triageItem(deps, prefix);
-  const bad = textProblems({ actor, once, body: body.replace(/\r?\n/g, ' ') });
-  if (bad.length || !body.trim() || !/^[\w-]{8,64}$/.test(once))
-    throw new MadoguchiError('USAGE', bad.join('; ') || 'a reply needs a text');
-  const mail = await triageMail(deps, item);
-  if (!mail.from) throw new MadoguchiError('USAGE', 'the mail has no sender to reply to');
-  const cfg = deps.svc.ctx.config;
-  const r = renderReply('triage-reply', 'ja', {
-    subject: mail.subject.replace(/^\s*(re|返信)\s*[:：]\s*/i, ''),
-    body: body.replace(/\r\n?/g, '\n').trim(),
-    officeName: cfg.office.name,
-    phone: cfg.office.phone,
-    departmentCode: cfg.office.departmentCode,
-  });
-  const key = `triage-reply-${item.id}-${once}`;
-  // A person wrote it: no Auto-Submitted (RFC 3834 §5), but our loop header, like all we send.
-  const { headers, ...env } = envelope(cfg, key);
-  const { 'Auto-Submitted': _auto, ...ours } = headers;
-  await send(deps, key, 'triage-reply', {
-    ...env,
-    headers: ours,
-    to: [mail.from],
-    subject: r.subject,
-    text: r.text,
-    ...(mail.messageId
-      ? { inReplyTo: mail.messageId, references: [...mail.references, mail.messageId] }
-      : {}),
-  });
-  await deps.store.audit({
-    rule: 'triage',
-    action: 'triage-reply',
-    mail: item.id,
-    actor,
-    outcome: 'queued',
-    reason: item.rule,
-  });
-  return item;
 }
 
 /**
@@ -224,4 +191,36 @@ export async function linkTriage(deps: InboundDeps, prefix: string, target: stri
 export async function triageForSeeker(deps: InboundDeps, seekerId: string): Promise<TriageItem[]> {
   const hashes = new Set(await deps.store.redis.smembers(deps.store.k('triage-by-seeker', seekerId)));
   return hashes.size ? itemsOf(deps, await triaged(deps, (h) => hashes.has(h))) : [];
+}
+
+/** The items linked to a booking (for its page). */
+export async function triageForBooking(deps: InboundDeps, seekerId: string, bookingId: string) {
+  return (await triageForSeeker(deps, seekerId)).filter((x) => x.bookingId === bookingId);
+}
+
+/** Items not done: how many, and since when the oldest has waited (for navigation and operations). */
+export async function openTriage(deps: InboundDeps): Promise<{ count: number; oldest?: string }> {
+  const key = deps.store.k('triage-open');
+  const [count, first] = await Promise.all([
+    deps.store.redis.zcard(key),
+    deps.store.redis.zrange(key, '0', '0', 'WITHSCORES'),
+  ]);
+  return { count, ...(first[1] ? { oldest: new Date(Number(first[1])).toISOString() } : {}) };
+}
+
+/**
+ * Mail triaged before the queue had items (only the sorted set `triage`) is open: put into
+ * `triage-open` once, at first start. Idempotent and safe to run from several processes at once;
+ * nothing in the `triage` set is changed, so no triaged mail can be lost by it.
+ */
+export async function migrateTriage(deps: InboundDeps): Promise<number> {
+  const done = deps.store.k('triage-migrated');
+  if (await deps.store.redis.exists(done)) return 0;
+  const rows = await triaged(deps);
+  const items = await itemsOf(deps, rows);
+  const open = items.filter((x) => x.state !== 'done');
+  const m = deps.store.redis.multi();
+  for (const x of open) m.zadd(deps.store.k('triage-open'), Date.parse(x.at), x.hash);
+  await m.set(done, new Date().toISOString()).exec();
+  return open.length;
 }

@@ -9,11 +9,15 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Staff } from '../bookings/model.js';
 import { CONFIG_DIR } from '../config/load.js';
+import { listDocuments } from '../documents/queue.js';
 import type { InboundDeps } from '../inbound/deps.js';
+import { openTriage } from '../triage/queue.js';
 import { Accounts } from './accounts.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { documentRoutes } from './routes/documents.js';
 import { rosterRoutes } from './routes/roster.js';
 import { seekerRoutes } from './routes/seekers.js';
 import { triageRoutes } from './routes/triage.js';
@@ -31,6 +35,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in staff member (set by the session check; its role decides admin pages). */
     staff?: Staff;
+    /** Counts for the navigation: open triage, my new documents, quarantine (admins). */
+    nav?: { triage: number; documents: number; quarantine?: number };
   }
 }
 
@@ -96,6 +102,7 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
       return reply.redirect(`/signin?next=${encodeURIComponent(next)}${sid ? '&expired=1' : ''}`, 303);
     }
     req.staff = staff;
+    if (req.method === 'GET') req.nav = await navCounts(web, staff);
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -116,6 +123,8 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   await seekerRoutes(app, web);
   await rosterRoutes(app, web);
   await triageRoutes(app, web);
+  await documentRoutes(app, web);
+  await adminRoutes(app, web);
   return app;
 }
 
@@ -143,7 +152,26 @@ function pathOf(url: string | undefined): string | undefined {
 }
 
 const meOf = (req: FastifyRequest) =>
-  req.staff ? { me: { name: req.staff.name, role: req.staff.role ?? 'staff' } } : {};
+  req.staff ? { me: { name: req.staff.name, role: req.staff.role ?? 'staff' }, nav: req.nav } : {};
+
+/** What waits for this staff member, for the navigation (a few Redis reads per page). */
+async function navCounts(web: WebDeps, staff: Staff) {
+  const [triage, mine, quarantine] = await Promise.all([
+    openTriage(web),
+    listDocuments(web, { staffId: staff.id, state: 'new' }),
+    staff.role === 'admin' ? web.store.redis.zcard(web.store.k('quarantine')) : undefined,
+  ]);
+  return {
+    triage: triage.count,
+    documents: mine.length,
+    ...(quarantine !== undefined ? { quarantine } : {}),
+  };
+}
+
+/** Admin pages: a staff member without the role is refused (403), whatever the URL. */
+export const adminOnly = async (req: FastifyRequest, reply: FastifyReply) => {
+  if (req.staff?.role !== 'admin') return sendError(reply, req, 403, errorText('FORBIDDEN'));
+};
 
 export function sendError(reply: FastifyReply, req: FastifyRequest, status: number, message: string) {
   return reply

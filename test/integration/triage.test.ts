@@ -6,7 +6,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../../src/bookings/staff.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
-import { listTriage, triageMail } from '../../src/triage/queue.js';
+import { threadMails } from '../../src/triage/mail.js';
+import { listTriage } from '../../src/triage/queue.js';
 import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { launchChromium, signInPage } from '../helpers/browser.js';
@@ -60,8 +61,8 @@ describe('triage queue: list, show, assign, done (CLI, real stack)', () => {
     const id = open[0].id as string;
 
     const shown = await cli('triage', 'show', id);
-    expect(shown.mail).toMatchObject({ from: 'stranger@example.jp', subject: '求人について' });
-    expect(shown.mail.text).toContain('オンライン相談は初めてです');
+    expect(shown.mails[0]).toMatchObject({ from: 'stranger@example.jp', subject: '求人について' });
+    expect(shown.mails[0].text).toContain('オンライン相談は初めてです');
 
     await cli('triage', 'assign', id, '--to', 'desk@madoguchi.localhost', '--actor', 'staff:lead');
     expect(await cli('triage', 'list', '--mine', 'desk@madoguchi.localhost')).toEqual([
@@ -146,7 +147,7 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
     const deps = inboundDeps(s.ctx);
     let id = '';
     for (const x of await listTriage(deps))
-      if ((await triageMail(deps, x)).from === 'asker@example.jp') id = x.id;
+      if ((await threadMails(deps, x))[0]!.from === 'asker@example.jp') id = x.id;
     await deps.svc.close();
     const c = webClient(app);
     await c.get('/signin');

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { listDocuments, readDocument, reviewDocument } from '../../documents/queue.js';
 import { MadoguchiError } from '../../errors.js';
 import { ACTOR_OPTION, type Command, firstPositional } from '../command.js';
 import { withInbound } from './with-services.js';
@@ -11,12 +12,12 @@ export const documentsList: Command = {
   usage: 'madoguchi documents --staff EMAIL [--all]',
   options: { staff: { type: 'string' }, all: { type: 'boolean' } },
   run: ({ values }, io) =>
-    withInbound(io, async ({ svc, docs }) => {
+    withInbound(io, async (deps) => {
       if (typeof values.staff !== 'string')
         throw new MadoguchiError('USAGE', 'documents needs --staff EMAIL');
-      const staffId = await svc.store.staffIdByEmail(values.staff);
+      const staffId = await deps.svc.store.staffIdByEmail(values.staff);
       if (!staffId) throw new MadoguchiError('NOT_FOUND', `no staff member ${values.staff}`);
-      const queue = (await docs.forStaff(staffId)).filter((d) => values.all || d.status === 'new');
+      const queue = await listDocuments(deps, { staffId, ...(values.all ? {} : { state: 'new' as const }) });
       return {
         json: queue,
         human:
@@ -36,22 +37,11 @@ export const documentsGet: Command = {
   usage: 'madoguchi documents get ID --out PATH [--actor NAME]',
   options: { out: { type: 'string' }, ...ACTOR_OPTION },
   run: ({ positionals, values }, io) =>
-    withInbound(io, async ({ docs, documents, store }) => {
+    withInbound(io, async (deps) => {
       const id = needId(positionals, 'documents get');
       if (typeof values.out !== 'string') throw new MadoguchiError('USAGE', 'documents get needs --out PATH');
-      const d = await docs.get(id);
-      if (!d) throw new MadoguchiError('NOT_FOUND', `no document ${id}`);
-      const data = await documents.get(d.sha256);
+      const { record: d, data } = await readDocument(deps, id, String(values.actor), 'documents get');
       writeFileSync(values.out, data, { mode: 0o600 });
-      await store.audit({
-        rule: 'P4',
-        action: 'document-read',
-        document: d.id,
-        booking: d.bookingId,
-        actor: String(values.actor),
-        reason: 'documents get',
-        outcome: 'ok',
-      });
       return {
         json: { id, out: values.out, size: data.length, sha256: d.sha256 },
         human: `wrote ${data.length} bytes to ${values.out}`,
@@ -65,19 +55,9 @@ export const documentsReviewed: Command = {
   usage: 'madoguchi documents reviewed ID [--actor NAME]',
   options: ACTOR_OPTION,
   run: ({ positionals, values }, io) =>
-    withInbound(io, async ({ docs, store }) => {
+    withInbound(io, async (deps) => {
       const id = needId(positionals, 'documents reviewed');
-      const d = await docs.setStatus(id, 'reviewed');
-      if (!d) throw new MadoguchiError('NOT_FOUND', `no document ${id}`);
-      await store.audit({
-        rule: 'D1',
-        action: 'document-reviewed',
-        document: id,
-        booking: d.bookingId,
-        actor: String(values.actor),
-        reason: 'reviewed',
-        outcome: 'ok',
-      });
+      const d = await reviewDocument(deps, id, String(values.actor));
       return { json: d, human: `${id} reviewed` };
     }),
 };

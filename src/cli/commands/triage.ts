@@ -1,6 +1,7 @@
 import { findStaff } from '../../bookings/staff.js';
 import { jst } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
+import { threadMails } from '../../triage/mail.js';
 import {
   assignTriage,
   doneTriage,
@@ -9,7 +10,6 @@ import {
   type TriageItem,
   type TriageState,
   triageItem,
-  triageMail,
 } from '../../triage/queue.js';
 import { ACTOR_OPTION, type Command, firstPositional } from '../command.js';
 import { withInbound } from './with-services.js';
@@ -46,16 +46,23 @@ export const triageShow: Command = {
   run: ({ positionals }, io) =>
     withInbound(io, async (deps) => {
       const item = await triageItem(deps, needId(positionals, 'triage show'));
-      const mail = await triageMail(deps, item);
+      const mails = await threadMails(deps, item);
       return {
-        json: { ...item, mail },
+        json: { ...item, mails },
         human: [
           line(item),
-          `From: ${mail.from}`,
-          `Subject: ${mail.subject}`,
-          ...mail.attachments.map((a) => `File: ${a.filename} (${a.contentType}, ${a.size} bytes)`),
-          '',
-          mail.text,
+          ...mails.flatMap((m) => [
+            '',
+            `Mail ${m.id}`,
+            `From: ${m.from}${m.flagged ? '  (a delivery failure was reported for this address)' : ''}`,
+            `Subject: ${m.subject}`,
+            ...m.files.map(
+              (f) =>
+                `File ${f.n}: ${f.filename} (${f.kind}, ${f.size} bytes)${f.refused ? ` refused: ${f.refused}` : ''}`,
+            ),
+            '',
+            m.text,
+          ]),
         ].join('\n'),
       };
     }),

@@ -13,10 +13,13 @@ import {
   reschedule,
   slots,
 } from '../../bookings/service.js';
+import type { RefusalReason } from '../../documents/checks.js';
+import { refusalJa } from '../../documents/messages.js';
 import { normaliseSeekerNumber } from '../../domain/seeker-number.js';
 import { formatJaRange, jst, ZONE } from '../../domain/time.js';
 import { MadoguchiError } from '../../errors.js';
 import { reinstateBooking } from '../../inbound/reinstate.js';
+import { triageForBooking } from '../../triage/queue.js';
 import { actorOf, render, sendError, type WebDeps } from '../server.js';
 import { errorText, messagesFor } from '../views.js';
 import { dayLabel, namesFor } from './calendar.js';
@@ -169,6 +172,15 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
       noShowDue:
         b.status === 'booked' &&
         jst(b.start).plus({ minutes: web.svc.config.noShow.graceMinutes }) <= web.svc.clock.now(),
+      // Its documents (issue #11): received, refused with the reason the seeker was given, and
+      // what retention deleted; triage items staff linked to it.
+      documents: (await web.docs.forStaff(b.staffId)).filter((d) => d.bookingId === b.id),
+      refused: (await web.docs.refusedFor(b.id)).map((f) => ({
+        ...f,
+        reason: refusalJa(f.reason as RefusalReason),
+      })),
+      purged: (await web.docs.purged()).filter((d) => d.bookingId === b.id),
+      linked: await triageForBooking(web, b.seekerId, b.id),
       notice,
       error,
     });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Staff } from '../../bookings/model.js';
 import { addStaff, findStaff, type StaffInput, updateStaff } from '../../bookings/staff.js';
 import { MadoguchiError } from '../../errors.js';
-import { auditConsole, render, sendError, type WebDeps } from '../server.js';
+import { adminOnly, auditConsole, render, sendError, type WebDeps } from '../server.js';
 import { errorText, messagesFor } from '../views.js';
 
 type Body = Record<string, string | undefined>;
@@ -49,9 +49,6 @@ export async function rosterRoutes(app: FastifyInstance, web: WebDeps) {
   const t = messagesFor();
   const audit = (action: string, staff: string, req: FastifyRequest) =>
     auditConsole(web, req, 'P4', action, { staff });
-  const adminOnly = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.staff?.role !== 'admin') return sendError(reply, req, 403, errorText('FORBIDDEN'));
-  };
 
   const page = async (
     req: FastifyRequest,
