@@ -40,6 +40,8 @@ export interface ThreadMail {
   files: FileVerdict[];
   /** A delivery failure (DSN) was reported for the sender: a reply warns first. */
   flagged: boolean;
+  /** Why the mail could not be read again (its raw bytes gone, or no longer parseable). */
+  unreadable?: string;
 }
 
 // Verdicts are kept a while: checking a PDF takes its thread a moment, and a page is seen often.
@@ -66,7 +68,16 @@ async function filesOf(deps: InboundDeps, m: ParsedMail): Promise<FileVerdict[]>
 const whole = (deps: InboundDeps, hash: string) => deps.parse(hash, { spill: false, skim: false });
 
 async function threadMail(deps: InboundDeps, hash: string): Promise<ThreadMail> {
-  const m = await whole(deps, hash);
+  const m = await whole(deps, hash).catch((err: unknown) => {
+    if (err instanceof MadoguchiError) return err;
+    throw err;
+  });
+  // The item stays workable (assign, link, done) when its mail cannot be shown.
+  if (m instanceof MadoguchiError)
+    return {
+      ...{ hash, id: hash.slice(0, 16), from: '', subject: '', messageId: undefined, references: [] },
+      ...{ text: '', own: '', quoted: '', headers: '', files: [], flagged: false, unreadable: m.code },
+    };
   const { own, quoted } = splitQuoted(m.text);
   return {
     hash,

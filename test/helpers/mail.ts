@@ -15,6 +15,8 @@ export interface MailSpec {
   messageId?: string;
   /** Extra MIME part (e.g. a text/calendar REPLY): [content-type, body]. */
   part?: [string, string];
+  /** Attachments (file names as RFC 2047 words, so any character can be tested). */
+  files?: Array<{ name: string; type: string; data: Buffer }>;
 }
 
 const b64 = (s: string) =>
@@ -42,6 +44,29 @@ export function mail(spec: MailSpec): string {
     ...Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
   ];
   const body = b64(spec.text ?? '');
+  if (spec.files) {
+    const bnd = `f-${randomUUID()}`;
+    return [
+      ...head,
+      `Content-Type: multipart/mixed; boundary="${bnd}"`,
+      '',
+      `--${bnd}`,
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      body,
+      ...spec.files.flatMap((f) => [
+        `--${bnd}`,
+        `Content-Type: ${f.type}; name="${word(f.name)}"`,
+        `Content-Disposition: attachment; filename="${word(f.name)}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        f.data.toString('base64').replace(/(.{76})/g, '$1\r\n'),
+      ]),
+      `--${bnd}--`,
+      '',
+    ].join('\r\n');
+  }
   if (!spec.part)
     return [
       ...head,
