@@ -12,6 +12,7 @@ import { configCheck } from './commands/config.js';
 import { doctor } from './commands/doctor.js';
 import { documentsGet, documentsList, documentsReviewed } from './commands/documents.js';
 import { inboxStatusCmd, quarantineList, quarantineReleaseCmd, quarantineShowCmd } from './commands/inbox.js';
+import { jobsRemove, jobsRetry, opsStatus } from './commands/ops.js';
 import { run } from './commands/run.js';
 import { staffAdd, staffDeactivate, staffList, staffSetPassword, staffUpdate } from './commands/staff.js';
 import { triageAssign, triageDone, triageList, triageShow } from './commands/triage.js';
@@ -43,4 +44,7 @@ export const COMMANDS: Command[] = [
   triageShow,
   triageAssign,
   triageDone,
+  opsStatus,
+  jobsRetry,
+  jobsRemove,
 ];

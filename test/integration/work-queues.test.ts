@@ -206,10 +206,11 @@ describe('work queues: triage threads, races, replies and files (real stack)', {
       ['quarantine', 'list'],
       ['quarantine', 'show', item.id],
       ['documents', '--staff', 'desk@madoguchi.localhost', '--all'],
+      ['ops', 'status'],
     ]) {
       for (const json of [false, true]) {
         const r = await runCli(json ? [...args, '--json'] : args, s.env);
-        expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+        expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(args[0] === 'ops' ? 1 : 0); // ops: quarantine waits
         expect(UNSAFE.test(r.out), args.join(' ')).toBe(false);
         expect(UNSAFE.test(r.err), args.join(' ')).toBe(false);
         if (json) JSON.parse(r.out); // still JSON, the characters escaped
@@ -217,6 +218,14 @@ describe('work queues: triage threads, races, replies and files (real stack)', {
     }
     const shown = JSON.parse((await runCli(['triage', 'show', item.id, '--json'], s.env)).out);
     expect(shown.mails[0].subject).toContain('\u202e'); // the value is intact for a program reading JSON
+    // The operations view from the CLI says what is wrong (exit 1) and lists every queue.
+    const ops = await runCli(['ops', 'status', '--json'], s.env);
+    expect(ops.code).toBe(1);
+    const status = JSON.parse(ops.out);
+    expect(status.problems).toContain('quarantine_waiting');
+    expect(status.queues.map((q: { name: string }) => q.name)).toEqual(['inbound', 'outbox', 'schedule']);
+    expect((await runCli(['jobs', 'retry', 'inbound', 'no-such-job'], s.env)).code).not.toBe(0);
+    expect((await runCli(['jobs', 'retry', 'elsewhere', 'x'], s.env)).code).not.toBe(0);
     await s.ctx.redis.zrem(s.store.k('quarantine'), item.hash);
   });
 });
