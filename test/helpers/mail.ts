@@ -44,53 +44,26 @@ export function mail(spec: MailSpec): string {
     ...Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
   ];
   const body = b64(spec.text ?? '');
-  if (spec.files) {
-    const bnd = `f-${randomUUID()}`;
-    return [
-      ...head,
-      `Content-Type: multipart/mixed; boundary="${bnd}"`,
-      '',
-      `--${bnd}`,
-      'Content-Type: text/plain; charset=UTF-8',
-      'Content-Transfer-Encoding: base64',
-      '',
-      body,
-      ...spec.files.flatMap((f) => [
-        `--${bnd}`,
+  const parts = [
+    ...(spec.part ? [{ head: [`Content-Type: ${spec.part[0]}`], data: b64(spec.part[1]) }] : []),
+    ...(spec.files ?? []).map((f) => ({
+      head: [
         `Content-Type: ${f.type}; name="${word(f.name)}"`,
         `Content-Disposition: attachment; filename="${word(f.name)}"`,
-        'Content-Transfer-Encoding: base64',
-        '',
-        f.data.toString('base64').replace(/(.{76})/g, '$1\r\n'),
-      ]),
-      `--${bnd}--`,
-      '',
-    ].join('\r\n');
-  }
-  if (!spec.part)
-    return [
-      ...head,
-      'Content-Type: text/plain; charset=UTF-8',
-      'Content-Transfer-Encoding: base64',
-      '',
-      body,
-      '',
-    ].join('\r\n');
+      ],
+      data: f.data.toString('base64').replace(/(.{76})/g, '$1\r\n'),
+    })),
+  ];
+  const text = ['Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: base64', '', body];
+  if (!parts.length) return [...head, ...text, ''].join('\r\n');
   const bnd = `b-${randomUUID()}`;
   return [
     ...head,
     `Content-Type: multipart/mixed; boundary="${bnd}"`,
     '',
     `--${bnd}`,
-    'Content-Type: text/plain; charset=UTF-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    body,
-    `--${bnd}`,
-    `Content-Type: ${spec.part[0]}`,
-    'Content-Transfer-Encoding: base64',
-    '',
-    b64(spec.part[1]),
+    ...text,
+    ...parts.flatMap((p) => [`--${bnd}`, ...p.head, 'Content-Transfer-Encoding: base64', '', p.data]),
     `--${bnd}--`,
     '',
   ].join('\r\n');
