@@ -120,6 +120,7 @@ async function update(
   const updatedAt = new Date().toISOString();
   const m = deps.store.redis.multi().hset(itemKey(deps, item.hash), { ...fields, updatedAt });
   if (fields.state === 'done') m.zrem(deps.store.k('triage-open'), item.hash);
+  else if (fields.state) m.zadd(deps.store.k('triage-open'), Date.parse(item.at), item.hash); // re-assigned after done
   await m.exec();
   await deps.store.audit({ rule: 'triage', action, mail: item.id, actor, outcome: 'ok', reason: item.rule });
   return { ...item, ...(fields as Partial<TriageItem>), updatedAt };
