@@ -76,8 +76,9 @@ writeFileSync(
 );
 
 // Own process group: Ctrl-C reaches the demo only, which then stops the service once, gracefully.
+// Logs for people to read (pino-pretty); production stays JSON lines.
 service = spawn(process.execPath, [bin, 'run'], {
-  env,
+  env: { ...env, MADOGUCHI_LOG_PRETTY: '1' },
   stdio: ['ignore', 'inherit', 'inherit'],
   detached: true,
 });

@@ -1,12 +1,14 @@
-// Structured JSON logs, one line each, on stderr. Fields carry ids (job, booking, message hash),
-// never people (P4, P5): callers pass ids, and this module drops keys that name personal data.
+import { pino } from 'pino';
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-export type Level = keyof typeof LEVELS;
+// Structured JSON logs with pino (Fastify's own logger), one line each, on stderr. Fields carry
+// ids (job, booking, message hash), never people (P4, P5): callers pass ids, and pino's `redact`
+// removes the keys that name personal data, at the top and nested, before a line is written.
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
 export type Fields = Record<string, unknown>;
 
 // Defence in depth: even if a caller passes one of these, it never reaches the log.
-const PERSONAL = new Set([
+export const PERSONAL = [
   'name',
   'email',
   'phone',
@@ -17,7 +19,12 @@ const PERSONAL = new Set([
   'subject',
   'text',
   'html',
-]);
+  'from',
+  'to',
+  'filename',
+];
+// fast-redact paths: the key itself, and under one or two levels of objects or arrays.
+const PATHS = PERSONAL.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*[*].${k}`, `*.*[*].${k}`]);
 
 export interface Logger {
   debug(msg: string, fields?: Fields): void;
@@ -27,26 +34,48 @@ export interface Logger {
   child(fields: Fields): Logger;
 }
 
+// An error is logged by its code and message (a stack or a cause may quote a mail).
+const plain = (fields: Fields = {}): Fields => {
+  const out: Fields = {};
+  for (const [k, v] of Object.entries(fields))
+    out[k] = v instanceof Error ? { code: (v as { code?: unknown }).code, message: v.message } : v;
+  return out;
+};
+
+const wrap = (p: pino.Logger): Logger => ({
+  debug: (m, f) => p.debug(plain(f), m),
+  info: (m, f) => p.info(plain(f), m),
+  warn: (m, f) => p.warn(plain(f), m),
+  error: (m, f) => p.error(plain(f), m),
+  child: (f) => wrap(p.child(plain(f))),
+});
+
+/**
+ * A logger writing JSON lines (`write` for tests; stderr, synchronously, by default so the last
+ * line before a crash is not lost). MADOGUCHI_LOG_PRETTY=1 (the demo) prints for people instead.
+ */
 export function createLogger(
   level: Level = 'info',
   base: Fields = {},
-  write: (line: string) => void = (l) => process.stderr.write(l),
+  write?: (line: string) => void,
 ): Logger {
-  const min = LEVELS[level];
-  const emit = (lvl: Level, msg: string, fields: Fields = {}) => {
-    if (LEVELS[lvl] < min) return;
-    const rec: Fields = { t: new Date().toISOString(), level: lvl, msg };
-    for (const [k, v] of Object.entries({ ...base, ...fields })) {
-      if (PERSONAL.has(k)) continue;
-      rec[k] = v instanceof Error ? { code: (v as { code?: unknown }).code, message: v.message } : v;
-    }
-    write(`${JSON.stringify(rec)}\n`);
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (f) => createLogger(level, { ...base, ...f }, write),
-  };
+  const pretty = !write && process.env.MADOGUCHI_LOG_PRETTY === '1';
+  const dest = write
+    ? { write }
+    : pretty
+      ? pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } })
+      : pino.destination({ dest: 2, sync: true });
+  const p = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: PATHS, remove: true },
+      serializers: { err: (e: unknown) => e }, // already { code, message }: see plain()
+    },
+    dest,
+  );
+  return wrap(p.child(plain(base)));
 }

@@ -179,6 +179,12 @@ export const configSchema = z.strictObject({
       .min(1)
       .max(24 * 60),
   }),
+  // Prometheus /metrics, /healthz and /readyz for a process without the console (issue #12); off
+  // without a port. The web process serves them on its own port in any case.
+  metrics: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+  }),
   dataDir: z.string().min(1),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { jst } from '../domain/time.js';
 import type { ParsedMail } from '../inbound/parse.js';
+import { documentChecks } from '../runtime/metrics.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import type { Checked } from './checks.js';
 import { documentKind, seekerNumberIn } from './pdf-text.js';
@@ -30,6 +31,7 @@ export async function acceptDocuments(
   const refused: Checked[] = [];
   const purgeAfter = jst(booking.end).plus({ days: deps.config.documents.retentionDays }).toUTC().toISO()!;
   for (const [i, c] of (await verdicts(deps, parsed)).entries()) {
+    documentChecks.inc({ verdict: c.refused ?? 'accepted' });
     if (c.refused) {
       refused.push(c);
       continue;

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { jst } from '../domain/time.js';
 import { tokenize } from '../intent/tokenizer.js';
 import type { Context } from '../runtime/context.js';
+import { mailLatency, mails, metricsFrom, timedParse } from '../runtime/metrics.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
 import { migrateTriage } from '../triage/queue.js';
@@ -47,6 +48,8 @@ export async function startInbound(ctx: Context): Promise<Handle> {
   const threads = ctx.config.inbound.parseThreads > 0 ? parseThreads(ctx.config) : undefined;
   threads?.warm();
   const deps = inboundDeps(ctx, threads ? { parse: threads.parse } : {});
+  deps.parse = timedParse(deps.parse);
+  metricsFrom(deps);
   const log = ctx.log.child({ proc: 'inbound' });
   const mover = new Mover(ctx.config, deps.store, log);
   await Promise.all([warmUp(ctx, mover), threads ? undefined : warmParser()]);
@@ -62,9 +65,11 @@ export async function startInbound(ctx: Context): Promise<Handle> {
     workerOptions(ctx, 4),
   );
   // Ids and rule names only (P4): never a subject, an address or a body.
-  worker.on('completed', (job, res) =>
-    log.info('mail handled', { mail: job.data.hash.slice(0, 16), ...res }),
-  );
+  worker.on('completed', (job, res) => {
+    log.info('mail handled', { mail: job.data.hash.slice(0, 16), ...res });
+    mails.inc(res);
+    mailLatency.observe(Math.max(0, Date.now() - Date.parse(job.data.internalDate)) / 1000);
+  });
   worker.on('failed', (job, err) => {
     log.warn('mail handling failed', { mail: job?.data.hash.slice(0, 16), attempt: job?.attemptsMade, err });
     // Out of retries: the mail must not sit in the mailbox forever unseen. Quarantine it.

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import { createSmtpTransport } from '../adapters/smtp.js';
 import type { Context } from '../runtime/context.js';
+import { sendSeconds, sends } from '../runtime/metrics.js';
 import type { Handle } from '../runtime/processes.js';
 import { workerOptions } from '../runtime/queues.js';
 import { stores } from '../storage/encrypted-store.js';
@@ -14,15 +15,24 @@ export async function startOutbox(ctx: Context): Promise<Handle> {
   const log = ctx.log.child({ proc: 'outbox' });
   const worker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
-    (job) => sendOutboxMail(ctx, transport, job.data, documents),
+    async (job) => {
+      const end = sendSeconds.startTimer({ kind: job.data.kind });
+      try {
+        return await sendOutboxMail(ctx, transport, job.data, documents);
+      } finally {
+        end();
+      }
+    },
     workerOptions(ctx, 4),
   );
-  worker.on('completed', (job, res) =>
-    log.info('mail done', { job: job.id, kind: job.data.kind, ...job.data.refs, status: res.status }),
-  );
-  worker.on('failed', (job, err) =>
-    log.warn('mail failed', { job: job?.id, kind: job?.data.kind, attempt: job?.attemptsMade, err }),
-  );
+  worker.on('completed', (job, res) => {
+    log.info('mail done', { job: job.id, kind: job.data.kind, ...job.data.refs, status: res.status });
+    sends.inc({ kind: job.data.kind, result: res.status });
+  });
+  worker.on('failed', (job, err) => {
+    log.warn('mail failed', { job: job?.id, kind: job?.data.kind, attempt: job?.attemptsMade, err });
+    sends.inc({ kind: job?.data.kind ?? 'unknown', result: 'failed' });
+  });
   worker.on('error', (err) => log.error('outbox worker error', { err }));
   await worker.waitUntilReady();
   return {

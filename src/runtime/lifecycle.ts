@@ -1,4 +1,5 @@
 import type { Context } from './context.js';
+import { startProbeServer } from './health.js';
 import { type Handle, PROCESSES } from './processes.js';
 
 /**
@@ -34,6 +35,7 @@ export async function runProcesses(ctx: Context, names: string[]): Promise<{ sto
     process.on('SIGINT', () => void stop('SIGINT'));
   });
   startup = (async () => {
+    if (ctx.config.metrics.port) handles.push(await startProbeServer(ctx));
     for (const name of names) {
       if (stopping) return;
       handles.push(await PROCESSES[name]!(ctx));

@@ -36,6 +36,18 @@ export type Problem = 'watcher_down' | 'failed_jobs' | 'quarantine_waiting' | 't
 /** An item waiting longer than this is late (a working day). */
 const TRIAGE_LATE_MS = 24 * 3_600_000;
 
+/** Jobs per queue and state (the metrics read only these). */
+export async function queueCounts(deps: InboundDeps) {
+  return Promise.all(
+    QUEUES.map((name) =>
+      withQueue(deps, name, async (q) => ({
+        name,
+        counts: await q.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+      })),
+    ),
+  );
+}
+
 export async function operationsStatus(deps: InboundDeps, now = Date.now()) {
   const inbox = await inboxStatus(deps);
   const queues = [];

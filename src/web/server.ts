@@ -11,6 +11,8 @@ import type { Staff } from '../bookings/model.js';
 import { CONFIG_DIR } from '../config/load.js';
 import { listDocuments } from '../documents/queue.js';
 import type { InboundDeps } from '../inbound/deps.js';
+import { probe } from '../runtime/health.js';
+import { metricsFrom } from '../runtime/metrics.js';
 import { openTriage } from '../triage/queue.js';
 import { Accounts } from './accounts.js';
 import { adminRoutes } from './routes/admin.js';
@@ -25,6 +27,7 @@ import { Sessions } from './sessions.js';
 import { errorText, messagesFor, page } from './views.js';
 
 export const SESSION_COOKIE = 'madoguchi_session';
+const PROBES = ['/healthz', '/readyz', '/metrics'];
 
 export interface WebDeps extends InboundDeps {
   accounts: Accounts;
@@ -86,12 +89,18 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
 
   app.get('/static/app.css', (_req, reply) => reply.type('text/css; charset=utf-8').send(CSS));
   app.get('/static/app.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').send(JS));
-  app.get('/healthz', () => ({ ok: true }));
+  // Probes and metrics (issue #12), without sign-in: ids, counts and rule names only.
+  for (const url of PROBES)
+    app.get(url, async (req, reply) => {
+      const [status, type, body] = (await probe(deps.svc.ctx, req.url))!;
+      return reply.code(status).type(type).send(body);
+    });
+  metricsFrom(deps);
 
   // Who is asking: every page but sign-in and set-password needs a live session.
   app.addHook('preHandler', async (req, reply) => {
     const url = req.url.split('?')[0]!;
-    if (url === '/signin' || url === '/set-password' || url.startsWith('/static/') || url === '/healthz')
+    if (url === '/signin' || url === '/set-password' || url.startsWith('/static/') || PROBES.includes(url))
       return;
     const sid = req.cookies[SESSION_COOKIE];
     const s = await web.sessions.get(sid);

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
     'seeker1',
     'seeker2',
     'ops',
-    ...Array.from({ length: 24 }, (_, i) => `box${i}`),
+    ...Array.from({ length: 28 }, (_, i) => `box${i}`),
   ]);
   await Promise.all([redis.start(), dovecot.start()]);
   project.provide('redisUrl', redis.url);
