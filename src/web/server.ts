@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { documentRoutes } from './routes/documents.js';
+import { queueBoard } from './routes/queues-board.js';
 import { rosterRoutes } from './routes/roster.js';
 import { seekerRoutes } from './routes/seekers.js';
 import { triageRoutes } from './routes/triage.js';
@@ -134,6 +135,7 @@ export async function buildWeb(deps: InboundDeps): Promise<FastifyInstance> {
   await triageRoutes(app, web);
   await documentRoutes(app, web);
   await adminRoutes(app, web);
+  await queueBoard(app, web);
   return app;
 }
 

@@ -173,4 +173,36 @@ describe('work queues in the console (Chromium)', { timeout: 180_000 }, () => {
     await page.waitForURL(/done=1/);
     expect((await s.store.auditEntries()).some((e) => e.action === 'release')).toBe(true);
   });
+
+  it('the BullMQ dashboard at /admin/queues: admins only, changes only from our own origin', async () => {
+    await page.goto(`${base}/admin/queues`);
+    await page.getByText('inbound', { exact: false }).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'queue-board.png') });
+    const api = await page.evaluate(async () => (await fetch('/admin/queues/api/queues')).status);
+    expect(api).toBe(200);
+    expect((await s.store.auditEntries()).some((e) => e.action === 'queues-view')).toBe(true);
+    const anon = await app.inject({ method: 'GET', url: '/admin/queues/api/queues' });
+    expect(anon.statusCode, anon.body).toBe(303); // to the sign-in page
+    const staff = await addStaff(s.svc.store, {
+      name: '一般 職員',
+      email: 'plain@madoguchi.localhost',
+      zoomId: '12345678901',
+      zoomPasscode: 'p',
+    });
+    await new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix).setPassword(staff.id, PASSWORD);
+    const c = webClient(app);
+    await c.get('/signin');
+    await c.post('/signin', { email: 'plain@madoguchi.localhost', password: PASSWORD });
+    expect((await c.get('/admin/queues')).statusCode).toBe(403);
+    expect((await c.get('/admin/queues/api/queues')).statusCode).toBe(403);
+    // An admin's session, but a request from another site: refused.
+    const cookies = await ctx.cookies();
+    const cookie = cookies.map((k) => `${k.name}=${k.value}`).join('; ');
+    const foreign = await app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/outbox/retry/failed',
+      headers: { cookie, origin: 'http://evil.example' },
+    });
+    expect(foreign.statusCode).toBe(403);
+  });
 });
