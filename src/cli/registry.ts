@@ -15,6 +15,7 @@ import { inboxStatusCmd, quarantineList, quarantineReleaseCmd, quarantineShowCmd
 import { jobsRemove, jobsRetry, opsStatus } from './commands/ops.js';
 import { run } from './commands/run.js';
 import { staffAdd, staffDeactivate, staffList, staffSetPassword, staffUpdate } from './commands/staff.js';
+import { backupCmd, restoreCmd, rotateKeyCmd } from './commands/storage.js';
 import { triageAssign, triageDone, triageList, triageShow } from './commands/triage.js';
 
 export const COMMANDS: Command[] = [
@@ -47,4 +48,7 @@ export const COMMANDS: Command[] = [
   opsStatus,
   jobsRetry,
   jobsRemove,
+  backupCmd,
+  restoreCmd,
+  rotateKeyCmd,
 ];

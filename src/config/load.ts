@@ -24,9 +24,11 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   MADOGUCHI_STORAGE_KEY: ['storage', 'key'],
   MADOGUCHI_WEB_HOST: ['web', 'host'],
   MADOGUCHI_WEB_PORT: ['web', 'port'],
+  MADOGUCHI_METRICS_HOST: ['metrics', 'host'],
+  MADOGUCHI_METRICS_PORT: ['metrics', 'port'],
 };
 // Environment values are strings; these settings are numbers in the schema.
-const NUMERIC = new Set(['MADOGUCHI_WEB_PORT']);
+const NUMERIC = new Set(['MADOGUCHI_WEB_PORT', 'MADOGUCHI_METRICS_PORT']);
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);

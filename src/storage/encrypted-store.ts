@@ -169,6 +169,23 @@ export class EncryptedStore implements BlobStore {
 
   /** The raw bytes, authenticated (GCM). */
   async get(hash: string): Promise<Buffer> {
+    return (await this.read(hash)).data;
+  }
+
+  /**
+   * Key rotation, one file: one read under an old key is written again under the current key
+   * (same name, temp file + rename: a kill leaves the old file or the new one, never neither).
+   * Returns whether it had to be rewritten.
+   */
+  async rekey(hash: string): Promise<boolean> {
+    const { data, key } = await this.read(hash);
+    if (key === 0) return false;
+    await this.putBuffer(data);
+    return true;
+  }
+
+  /** The bytes and which key opened them (0: the current one). */
+  private async read(hash: string): Promise<{ data: Buffer; key: number }> {
     const file = this.fileFor(hash);
     let size: number;
     try {
@@ -186,7 +203,7 @@ export class EncryptedStore implements BlobStore {
       // one buffer, so the ciphertext is never held whole beside the plaintext.
       const whole = size <= WHOLE_READ ? Buffer.allocUnsafe(size - 28) : undefined;
       if (whole) await fh.read(whole, 0, whole.length, 12);
-      for (const key of [this.key, ...this.oldKeys]) {
+      for (const [k, key] of [this.key, ...this.oldKeys].entries()) {
         const d = createDecipheriv('aes-256-gcm', key, iv);
         d.setAuthTag(tag);
         try {
@@ -194,7 +211,7 @@ export class EncryptedStore implements BlobStore {
           if (whole) {
             const plain = d.update(whole);
             const rest = d.final(); // empty for GCM, a stream mode: no second copy
-            return rest.length ? Buffer.concat([plain, rest]) : plain;
+            return { data: rest.length ? Buffer.concat([plain, rest]) : plain, key: k };
           }
           const out = Buffer.allocUnsafe(size - 28);
           const slice = Buffer.allocUnsafe(1024 * 1024);
@@ -206,7 +223,7 @@ export class EncryptedStore implements BlobStore {
             pos += bytesRead;
           }
           written += d.final().copy(out, written);
-          return out.subarray(0, written);
+          return { data: out.subarray(0, written), key: k };
         } catch {
           // try the next key
         }
