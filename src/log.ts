@@ -52,14 +52,14 @@ const wrap = (p: pino.Logger): Logger => ({
 
 /**
  * A logger writing JSON lines (`write` for tests; stderr, synchronously, by default so the last
- * line before a crash is not lost). MADOGUCHI_LOG_PRETTY=1 (the demo) prints for people instead.
+ * line before a crash is not lost). `pretty` (config log.pretty; the demo) prints for people instead.
  */
 export function createLogger(
   level: Level = 'info',
   base: Fields = {},
   write?: (line: string) => void,
+  pretty = false,
 ): Logger {
-  const pretty = !write && process.env.MADOGUCHI_LOG_PRETTY === '1';
   const dest = write
     ? { write }
     : pretty

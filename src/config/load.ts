@@ -21,6 +21,7 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   MADOGUCHI_REDIS_PREFIX: ['connections', 'redisPrefix'],
   MADOGUCHI_DATA_DIR: ['dataDir'],
   MADOGUCHI_LOG_LEVEL: ['log', 'level'],
+  MADOGUCHI_LOG_PRETTY: ['log', 'pretty'],
   MADOGUCHI_STORAGE_KEY: ['storage', 'key'],
   MADOGUCHI_WEB_HOST: ['web', 'host'],
   MADOGUCHI_WEB_PORT: ['web', 'port'],
@@ -29,6 +30,7 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
 };
 // Environment values are strings; these settings are numbers in the schema.
 const NUMERIC = new Set(['MADOGUCHI_WEB_PORT', 'MADOGUCHI_METRICS_PORT']);
+const BOOLEAN = new Set(['MADOGUCHI_LOG_PRETTY']);
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -100,7 +102,15 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
   for (const [name, keys] of Object.entries(ENV_OVERRIDES)) {
     const v = env[name];
     if (v !== undefined && v !== '')
-      setPath(overrides, keys, NUMERIC.has(name) && /^\d+$/.test(v) ? Number(v) : v);
+      setPath(
+        overrides,
+        keys,
+        NUMERIC.has(name) && /^\d+$/.test(v)
+          ? Number(v)
+          : BOOLEAN.has(name) && /^(1|0|true|false)$/.test(v)
+            ? v === '1' || v === 'true'
+            : v,
+      );
   }
   raw = deepMerge(raw, overrides);
 

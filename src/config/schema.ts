@@ -186,7 +186,8 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(1).max(65535).optional(),
   }),
   dataDir: z.string().min(1),
-  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
+  // pretty: lines for people (pino-pretty, the demo); production stays JSON lines.
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']), pretty: z.boolean() }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -19,7 +19,7 @@ export function createContext(
   config: Readonly<Config>,
   opts: { mode?: 'worker' | 'command'; log?: Logger } = {},
 ): Context {
-  const log = opts.log ?? createLogger(config.log.level, { svc: 'madoguchi' });
+  const log = opts.log ?? createLogger(config.log.level, { svc: 'madoguchi' }, undefined, config.log.pretty);
   const redis = createRedis(config, opts.mode ?? 'worker');
   redis.on('error', (err) => log.warn('redis connection error', { err }));
   return {
