@@ -48,7 +48,10 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 }
 
 async function checkRedis(config: Config): Promise<Check> {
-  const target = describeUrl(config.connections.redisUrl);
+  const { sentinel } = config.connections;
+  const target = sentinel
+    ? `sentinel ${sentinel.name} via ${sentinel.nodes.join(',')}`
+    : describeUrl(config.connections.redisUrl);
   const redis = createRedis(config, 'command');
   // ioredis reports "max retries reached" on the command; the cause is in the last 'error' event.
   let lastError: unknown;
@@ -69,7 +72,21 @@ async function checkRedis(config: Config): Promise<Check> {
         detail: `maxmemory-policy is ${policy}; BullMQ needs noeviction`,
       };
     }
-    return { name: 'redis', ok: true, target, detail: `PING ok, Redis ${version}` };
+    // With waitReplicas, every acknowledged step waits for replicas: too few = mail stops moving.
+    const replicas = Number(/connected_slaves:(\d+)/.exec(await redis.info('replication'))?.[1] ?? 0);
+    if (sentinel && replicas < sentinel.waitReplicas)
+      return {
+        name: 'redis',
+        ok: false,
+        target,
+        detail: `${replicas} replica(s) connected, connections.sentinel.waitReplicas needs ${sentinel.waitReplicas}: mail waits in the inbox`,
+      };
+    return {
+      name: 'redis',
+      ok: true,
+      target,
+      detail: `PING ok, Redis ${version}${sentinel ? `, ${replicas} replica(s)` : ''}`,
+    };
   } catch (err) {
     return { name: 'redis', ok: false, target, detail: explain(lastError ?? err) };
   } finally {

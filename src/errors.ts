@@ -9,6 +9,11 @@ export const ERROR_CATALOGUE = {
     description: 'The configuration failed validation; every problem is listed.',
   },
   REDIS_UNAVAILABLE: { permanent: false, description: 'Redis could not be reached or did not answer.' },
+  REDIS_NOT_REPLICATED: {
+    permanent: false,
+    description:
+      'Fewer Redis replicas than connections.sentinel.waitReplicas confirmed a write in time; retried.',
+  },
   IMAP_AUTH_FAILED: {
     permanent: true,
     description: 'The IMAP server refused the configured user and password.',

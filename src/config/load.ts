@@ -19,6 +19,9 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   IMAP_URL: ['connections', 'imapUrl'],
   SMTP_URL: ['connections', 'smtpUrl'],
   MADOGUCHI_REDIS_PREFIX: ['connections', 'redisPrefix'],
+  REDIS_SENTINEL_NAME: ['connections', 'sentinel', 'name'],
+  REDIS_SENTINEL_NODES: ['connections', 'sentinel', 'nodes'],
+  REDIS_SENTINEL_PASSWORD: ['connections', 'sentinel', 'password'],
   MADOGUCHI_DATA_DIR: ['dataDir'],
   MADOGUCHI_LOG_LEVEL: ['log', 'level'],
   MADOGUCHI_LOG_PRETTY: ['log', 'pretty'],
@@ -31,6 +34,8 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
 // Environment values are strings; these settings are numbers in the schema.
 const NUMERIC = new Set(['MADOGUCHI_WEB_PORT', 'MADOGUCHI_METRICS_PORT']);
 const BOOLEAN = new Set(['MADOGUCHI_LOG_PRETTY']);
+// Comma-separated lists.
+const LIST = new Set(['REDIS_SENTINEL_NODES']);
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -109,7 +114,9 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
           ? Number(v)
           : BOOLEAN.has(name) && /^(1|0|true|false)$/.test(v)
             ? v === '1' || v === 'true'
-            : v,
+            : LIST.has(name)
+              ? v.split(',').map((x) => x.trim())
+              : v,
       );
   }
   raw = deepMerge(raw, overrides);
@@ -145,6 +152,7 @@ export function maskSecrets(config: Config): unknown {
     JSON.stringify(config, (key, value) => {
       if (key === 'key' && typeof value === 'string') return value ? '***' : value; // storage.key
       if (key === 'previousKeys' && Array.isArray(value)) return value.map(() => '***');
+      if (key === 'password' && typeof value === 'string') return '***'; // connections.sentinel
       if (SECRET_URL_KEYS.has(key) && typeof value === 'string') {
         try {
           const u = new URL(value);

@@ -81,6 +81,20 @@ export const configSchema = z.strictObject({
     imapUrl: urlWithScheme(['imap', 'imaps']),
     smtpUrl: urlWithScheme(['smtp', 'smtps']),
     redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+    // Redis Sentinel (docs/operations.md). null = redisUrl names the one Redis.
+    sentinel: z
+      .strictObject({
+        name: z.string().min(1),
+        nodes: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1),
+        password: z.string().min(1).nullable().default(null),
+        // A step the outside world sees (a mail moved out of the inbox, an SMTP 250, a sent
+        // marker) first waits until this many replicas hold it (Redis WAIT): a failover then
+        // cannot take it back. 0 = do not wait (asynchronous replication, may lose the last writes).
+        waitReplicas: z.number().int().min(0).max(8).default(1),
+        waitTimeoutMs: z.number().int().min(10).max(60_000).default(2000),
+      })
+      .nullable()
+      .default(null),
   }),
   mail: z.strictObject({
     messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name'),

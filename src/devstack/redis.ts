@@ -15,7 +15,11 @@ export class PrivateRedis {
   get pid(): number | undefined {
     return this.child?.pid;
   }
-  constructor(private readonly dir: string) {}
+  /** `extra`: more redis-server arguments, e.g. `--replicaof 127.0.0.1 <port>`. */
+  constructor(
+    private readonly dir: string,
+    private readonly extra: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -27,7 +31,7 @@ export class PrivateRedis {
     if (!this.port) this.port = await freePort();
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '']
       .concat(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'])
-      .concat(['--logfile', path.join(this.dir, 'redis.log'), '--daemonize', 'no']);
+      .concat(['--logfile', path.join(this.dir, 'redis.log'), '--daemonize', 'no'], this.extra);
     this.child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitForPort(this.port);
   }

@@ -1,5 +1,6 @@
 import { authenticate, type DNSResolver } from 'mailauth';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { replicated } from '../adapters/redis.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
 import { inboundStores } from './deps.js';
@@ -75,6 +76,7 @@ export async function startSmtpIngress(ctx: Context, resolver?: DnsResolver): Pr
       size: stamped.length,
     };
     await queue.add('mail', ref, { jobId: inboundJobId(hash) });
+    await replicated(ctx.redis, ctx.config); // the 250 is the acknowledgement: it must survive a failover
   };
 
   await new Promise<void>((resolve, reject) => {

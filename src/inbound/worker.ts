@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import { replicated } from '../adapters/redis.js';
 import { jst } from '../domain/time.js';
 import { tokenize } from '../intent/tokenizer.js';
 import type { Context } from '../runtime/context.js';
@@ -14,7 +15,7 @@ import { parseThreads } from './parse-threads.js';
 import { INBOUND_QUEUE } from './queue.js';
 import type { MailRef } from './store.js';
 
-async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<void> {
+async function giveUp(ctx: Context, deps: InboundDeps, mover: Mover, ref: MailRef): Promise<void> {
   const plan = {
     hash: ref.hash,
     rule: 'retries',
@@ -23,6 +24,7 @@ async function giveUp(deps: InboundDeps, mover: Mover, ref: MailRef): Promise<vo
     reason: 'HANDLING_FAILED',
   };
   await deps.store.markDone(ref, plan, { mail: ref.hash.slice(0, 16), ...plan, actor: 'inbound' });
+  await replicated(ctx.redis, ctx.config);
   await opsAlert(
     deps,
     `failed-${ref.hash}`,
@@ -59,6 +61,7 @@ export async function startInbound(ctx: Context): Promise<Handle> {
     INBOUND_QUEUE,
     async (job) => {
       const plan = await handleMail(deps, job.data);
+      await replicated(ctx.redis, ctx.config); // the move is the acknowledgement: a failover must not undo the decision
       await mover.move(job.data.hash, plan.outcome);
       return { rule: plan.rule, action: plan.action, outcome: plan.outcome };
     },
@@ -74,7 +77,9 @@ export async function startInbound(ctx: Context): Promise<Handle> {
     log.warn('mail handling failed', { mail: job?.data.hash.slice(0, 16), attempt: job?.attemptsMade, err });
     // Out of retries: the mail must not sit in the mailbox forever unseen. Quarantine it.
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-      giveUp(deps, mover, job.data).catch((e) => log.error('could not quarantine a failed mail', { err: e }));
+      giveUp(ctx, deps, mover, job.data).catch((e) =>
+        log.error('could not quarantine a failed mail', { err: e }),
+      );
   });
   worker.on('error', (err) => log.error('inbound worker error', { err }));
   await worker.waitUntilReady();

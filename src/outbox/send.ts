@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Transporter } from 'nodemailer';
+import { replicated } from '../adapters/redis.js';
 import { classifySmtpError } from '../errors.js';
 import type { Context } from '../runtime/context.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
@@ -67,6 +68,8 @@ export async function sendOutboxMail(
       'EX',
       SENT_TTL_S,
     );
+    // The marker on a replica before the job completes: a failover now cannot send it again.
+    await replicated(ctx.redis, ctx.config);
     return { status: 'sent', messageId: m.messageId };
   } catch (err) {
     const e = classifySmtpError(err);

@@ -7,11 +7,15 @@ export function createQueue<T>(
   name: string,
   retry: Pick<DefaultJobOptions, 'attempts' | 'backoff'>,
 ): Queue<T> {
-  return new Queue<T>(name, {
+  const queue = new Queue<T>(name, {
     prefix: ctx.bull.prefix,
     connection: ctx.bull.connection,
     defaultJobOptions: { ...retry, removeOnComplete: { age: 30 * 24 * 3600 }, removeOnFail: false },
   });
+  // The shared connection's errors are logged once by the context. A queue without a listener
+  // makes BullMQ print each one raw to stderr (not JSON lines), once per queue.
+  queue.on('error', () => {});
+  return queue;
 }
 
 /** Options every worker shares: prefix, connection, and the stalled-job takeover from config. */

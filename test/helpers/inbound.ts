@@ -33,13 +33,13 @@ export interface InboundStack {
 export async function inboundStack(
   user: string,
   processes = ['outbox', 'inbound', 'watcher'],
-  opts: { imapUrl?: string; settings?: Record<string, unknown> } = {},
+  opts: { imapUrl?: string; settings?: Record<string, unknown>; extra?: Record<string, string> } = {},
 ): Promise<InboundStack> {
   const sink = await startSink();
   const base = testEnv({
     smtpUrl: sink.url,
     imapUser: user,
-    extra: opts.imapUrl ? { IMAP_URL: opts.imapUrl } : {},
+    extra: { ...(opts.imapUrl ? { IMAP_URL: opts.imapUrl } : {}), ...opts.extra },
   });
   const env = withSettings(base, { ...INBOUND_SETTINGS, ...opts.settings });
   const ctx = createContext(testConfig(env));

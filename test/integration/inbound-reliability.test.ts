@@ -4,16 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PrivateDovecot } from '../../src/devstack/dovecot.js';
 import { PROCESSES } from '../../src/runtime/processes.js';
-import { appendRaw, listMailbox } from '../helpers/imap.js';
+import { appendAll, auditCount, batch, expectExactlyOnce } from '../helpers/burst.js';
 import { type InboundStack, inboundStack } from '../helpers/inbound.js';
-import { mail } from '../helpers/mail.js';
 import { kill9, spawnService } from '../helpers/processes.js';
 
-// Each scenario: mails that each earn exactly one automatic reply (a verified booking request:
-// B8 "by phone" reply) from distinct senders. Nothing lost = every mail ends in Processed; nothing
-// twice = one copy there, one reply per sender, one decision on record.
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let stack: InboundStack | undefined;
 const children: ChildProcess[] = [];
 afterEach(async () => {
@@ -25,62 +19,6 @@ afterEach(async () => {
 async function use(...args: Parameters<typeof inboundStack>): Promise<InboundStack> {
   stack = await inboundStack(...args);
   return stack;
-}
-
-function batch(tag: string, n: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const from = `${tag}-${i}@example.jp`;
-    const raw = mail({ from, subject: '予約の変更', text: '日程を変更したいです。' });
-    return { from, raw, id: /^Message-ID: (.+)$/m.exec(raw)![1]!.trim() };
-  });
-}
-type Batch = ReturnType<typeof batch>;
-
-async function appendAll(user: string, mails: Batch, parallel = 1) {
-  for (let i = 0; i < mails.length; i += parallel)
-    await Promise.all(mails.slice(i, i + parallel).map((m) => appendRaw(user, 'INBOX', m.raw)));
-}
-
-async function auditCount(s: InboundStack, min: number, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if ((await s.store.auditEntries()).length >= min) return;
-    await sleep(50);
-  }
-  throw new Error(`fewer than ${min} decisions recorded within ${timeoutMs} ms`);
-}
-
-async function expectExactlyOnce(s: InboundStack, user: string, mails: Batch, timeoutMs = 60_000) {
-  const end = Date.now() + timeoutMs;
-  let processed: Awaited<ReturnType<typeof listMailbox>> = [];
-  while (Date.now() < end) {
-    processed = await listMailbox(user, 'Processed');
-    const inbox = await listMailbox(user, 'INBOX');
-    const replies = s.sink.messages.filter((m) => m.raw.includes('auto-replied')).length;
-    if (
-      inbox.length === 0 &&
-      mails.every((m) => processed.some((p) => p.messageId === m.id)) &&
-      replies >= mails.length
-    )
-      break;
-    await sleep(300);
-  }
-  await sleep(1500); // anything sent twice would arrive now
-  processed = await listMailbox(user, 'Processed');
-  expect(await listMailbox(user, 'INBOX')).toEqual([]);
-  for (const m of mails) {
-    expect(
-      processed.filter((p) => p.messageId === m.id),
-      `${m.id} in Processed`,
-    ).toHaveLength(1);
-    expect(
-      s.sink.messages.filter((x) => x.to.includes(m.from)),
-      `replies to ${m.from}`,
-    ).toHaveLength(1);
-  }
-  const audit = await s.store.auditEntries();
-  const decisions = audit.filter((e) => e.actor === 'inbound');
-  expect(new Set(decisions.map((e) => e.mail)).size).toBe(decisions.length);
 }
 
 describe('inbound reliability: nothing lost, nothing twice', () => {
@@ -119,7 +57,7 @@ describe('inbound reliability: nothing lost, nothing twice', () => {
     const s = await use('box5');
     const mails = batch('burst', 50);
     await appendAll('box5', mails, 10);
-    await expectExactlyOnce(s, 'box5', mails, 90_000);
+    await expectExactlyOnce(s, 'box5', mails, { timeoutMs: 90_000 });
   });
 
   it('two watchers on one mailbox: one holds the lease, the other takes over when it dies', async () => {
@@ -212,7 +150,7 @@ describe('inbound reliability: nothing lost, nothing twice', () => {
       await appendAll(user, first);
       await dovecot.restart();
       await appendAll(user, second);
-      await expectExactlyOnce(s, user, [...first, ...second], 90_000);
+      await expectExactlyOnce(s, user, [...first, ...second], { timeoutMs: 90_000 });
     } finally {
       await stack?.stop();
       stack = undefined;

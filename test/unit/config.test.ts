@@ -126,4 +126,29 @@ describe('configuration', () => {
     expect(text).not.toContain('p4ss');
     expect(text).toContain('imaps://consult:***@mail.example:993/INBOX');
   });
+
+  it('Redis Sentinel from the environment: nodes as a list, WAIT defaults, password masked, bad nodes named', () => {
+    const c = loadConfig({
+      env: {
+        MADOGUCHI_STORAGE_KEY: KEY,
+        REDIS_SENTINEL_NAME: 'mado',
+        REDIS_SENTINEL_NODES: '10.0.0.1:26379, 10.0.0.2:26379',
+        REDIS_SENTINEL_PASSWORD: 's3ntinel',
+      },
+    });
+    expect(c.connections.sentinel).toEqual({
+      name: 'mado',
+      nodes: ['10.0.0.1:26379', '10.0.0.2:26379'],
+      password: 's3ntinel',
+      waitReplicas: 1,
+      waitTimeoutMs: 2000,
+    });
+    expect(JSON.stringify(maskSecrets(c))).not.toContain('s3ntinel');
+    expect(loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY } }).connections.sentinel).toBeNull();
+    const problems = problemsOf(() =>
+      loadConfig({ env: { MADOGUCHI_STORAGE_KEY: KEY, REDIS_SENTINEL_NODES: 'host-without-port' } }),
+    );
+    expect(problems.join('\n')).toMatch(/connections\.sentinel\.name/);
+    expect(problems.join('\n')).toMatch(/connections\.sentinel\.nodes\.0: expected host:port/);
+  });
 });
