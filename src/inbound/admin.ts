@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendMail, createImapClient, deleteUids } from '../adapters/imap.js';
 import { MadoguchiError } from '../errors.js';
+import { sweptRecently } from './alerts.js';
 import type { InboundDeps } from './deps.js';
 import { createInboundQueue, inboundJobId } from './queue.js';
 
@@ -24,7 +25,7 @@ export async function inboxStatus(deps: InboundDeps) {
       mailbox: cfg.mailbox,
       watcher: holder ?? null,
       lastSweepSecondsAgo: ageS ?? null,
-      watcherUp: ageS !== undefined && ageS <= cfg.watcherDownAlertSeconds,
+      watcherUp: sweptRecently(beat, cfg),
       uidValidity: wm?.uidValidity ?? null,
       lastUid: wm?.lastUid ?? 0,
       jobs: counts,

@@ -1,5 +1,11 @@
+import type { Config } from '../config/schema.js';
 import type { InboundDeps } from './deps.js';
 import { opsAlert } from './handle.js';
+
+/** The watcher-down rule, once: a sweep (heartbeat) within inbound.watcherDownAlertSeconds. */
+export function sweptRecently(beat: number | undefined, cfg: Config['inbound'], now = Date.now()): boolean {
+  return beat !== undefined && now - beat <= cfg.watcherDownAlertSeconds * 1000;
+}
 
 /**
  * Watcher down: no sweep for inbound.watcherDownAlertSeconds. One alert per outage (keyed by the
@@ -7,9 +13,7 @@ import { opsAlert } from './handle.js';
  */
 export async function checkWatcher(deps: InboundDeps, now = Date.now()): Promise<boolean> {
   const beat = await deps.store.lastHeartbeat();
-  if (beat === undefined) return true;
-  const limit = deps.svc.ctx.config.inbound.watcherDownAlertSeconds * 1000;
-  if (now - beat <= limit) return true;
+  if (beat === undefined || sweptRecently(beat, deps.svc.ctx.config.inbound, now)) return true;
   await opsAlert(
     deps,
     `watcher-down-${beat}`,

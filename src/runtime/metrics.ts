@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { MadoguchiError } from '../errors.js';
+import { sweptRecently } from '../inbound/alerts.js';
 import type { InboundDeps } from '../inbound/deps.js';
 import { openTriage } from '../triage/queue.js';
 import { queueCounts } from './operations.js';
@@ -98,12 +99,7 @@ fromRedis('madoguchi_queue_jobs', 'BullMQ jobs per queue and state', ['queue', '
     for (const [state, n] of Object.entries(q.counts)) g.set({ queue: q.name, state }, n);
 });
 fromRedis('madoguchi_watcher_up', '1 when a watcher swept the mailbox recently', [], async (g, d) => {
-  const beat = await d.store.lastHeartbeat();
-  g.set(
-    beat !== undefined && Date.now() - beat <= d.svc.ctx.config.inbound.watcherDownAlertSeconds * 1000
-      ? 1
-      : 0,
-  );
+  g.set(sweptRecently(await d.store.lastHeartbeat(), d.svc.ctx.config.inbound) ? 1 : 0);
 });
 fromRedis('madoguchi_watcher_last_sweep_age_seconds', 'Seconds since the last sweep', [], async (g, d) => {
   const beat = await d.store.lastHeartbeat();

@@ -36,15 +36,12 @@ export type Problem = 'watcher_down' | 'failed_jobs' | 'quarantine_waiting' | 't
 /** An item waiting longer than this is late (a working day). */
 const TRIAGE_LATE_MS = 24 * 3_600_000;
 
+const jobCounts = (q: Queue) => q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+
 /** Jobs per queue and state (the metrics read only these). */
 export async function queueCounts(deps: InboundDeps) {
   return Promise.all(
-    QUEUES.map((name) =>
-      withQueue(deps, name, async (q) => ({
-        name,
-        counts: await q.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-      })),
-    ),
+    QUEUES.map((name) => withQueue(deps, name, async (q) => ({ name, counts: await jobCounts(q) }))),
   );
 }
 
@@ -55,7 +52,7 @@ export async function operationsStatus(deps: InboundDeps, now = Date.now()) {
     queues.push(
       await withQueue(deps, name, async (q) => ({
         name,
-        counts: await q.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+        counts: await jobCounts(q),
         // Ids, names, attempts and the error only: a job's data may hold addresses (P5).
         failed: (await q.getFailed(0, 19)).map((j) => ({
           id: j.id ?? '',

@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { addStaff } from '../../src/bookings/staff.js';
+import type { BookingStore } from '../../src/bookings/store.js';
+import type { Context } from '../../src/runtime/context.js';
+import { Accounts } from '../../src/web/accounts.js';
 
 /** A browser-like client over Fastify's inject(): keeps cookies, reads the page's CSRF token. */
 interface Res {
@@ -44,4 +48,23 @@ export function webClient(app: FastifyInstance) {
       );
     },
   };
+}
+
+/** A webClient already signed in as `email`. */
+export async function signedIn(app: FastifyInstance, email: string, password: string) {
+  const c = webClient(app);
+  await c.get('/signin');
+  await c.post('/signin', { email, password });
+  return c;
+}
+
+/** A staff member (a Zoom room of their own) who can sign in to the console with `password`. */
+export async function staffWithPassword(
+  s: { svc: { store: BookingStore }; ctx: Context },
+  who: { name: string; email: string; role?: 'admin' },
+  password: string,
+) {
+  const st = await addStaff(s.svc.store, { ...who, zoomId: '12345678901', zoomPasscode: 'p' });
+  await new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix).setPassword(st.id, password);
+  return st;
 }

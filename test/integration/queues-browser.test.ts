@@ -4,10 +4,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaff } from '../../src/bookings/staff.js';
 import { listDocuments } from '../../src/documents/queue.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
-import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { launchChromium, signInPage } from '../helpers/browser.js';
 import { appendRaw } from '../helpers/imap.js';
@@ -20,7 +18,7 @@ import {
 } from '../helpers/inbound.js';
 import { idOf, mail } from '../helpers/mail.js';
 import { japanesePdf } from '../helpers/pdf.js';
-import { webClient } from '../helpers/web.js';
+import { signedIn, staffWithPassword } from '../helpers/web.js';
 
 // Issue #11 in real Chromium (Debian's): a triage item worked end to end without a terminal, a
 // document downloaded (bytes equal, access audited), a quarantined mail released, and a
@@ -40,15 +38,11 @@ describe('work queues in the console (Chromium)', { timeout: 180_000 }, () => {
   let page: Page;
   beforeAll(async () => {
     s = await inboundStack('box23', undefined, { settings: { web: { insecureCookies: true } } });
-    const accounts = new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix);
-    const lead = await addStaff(s.svc.store, {
-      name: '統括 一郎',
-      email: 'lead@madoguchi.localhost',
-      zoomId: '12345678901',
-      zoomPasscode: 'p',
-      role: 'admin',
-    });
-    await accounts.setPassword(lead.id, PASSWORD);
+    await staffWithPassword(
+      s,
+      { name: '統括 一郎', email: 'lead@madoguchi.localhost', role: 'admin' },
+      PASSWORD,
+    );
     app = await buildWeb(inboundDeps(s.ctx));
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
@@ -136,17 +130,13 @@ describe('work queues in the console (Chromium)', { timeout: 180_000 }, () => {
 
     // P5: a staff member who is neither assigned nor an admin cannot open it (added only now:
     // B9 gives a booking to the least-loaded staff member, which a newcomer would have been).
-    const other = await addStaff(s.svc.store, {
-      name: '別の 職員',
-      email: 'other@madoguchi.localhost',
-      zoomId: '12345678901',
-      zoomPasscode: 'p',
-    });
+    const other = await staffWithPassword(
+      s,
+      { name: '別の 職員', email: 'other@madoguchi.localhost' },
+      PASSWORD,
+    );
     expect(other.id).not.toBe(doc!.staffId);
-    await new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix).setPassword(other.id, PASSWORD);
-    const c = webClient(app);
-    await c.get('/signin');
-    await c.post('/signin', { email: 'other@madoguchi.localhost', password: PASSWORD });
+    const c = await signedIn(app, 'other@madoguchi.localhost', PASSWORD);
     const res = await c.get(`/documents/${doc!.id}/download`);
     expect(res.statusCode).toBe(403);
     expect((await c.get('/admin/quarantine')).statusCode).toBe(403);
@@ -183,16 +173,8 @@ describe('work queues in the console (Chromium)', { timeout: 180_000 }, () => {
     expect((await s.store.auditEntries()).some((e) => e.action === 'queues-view')).toBe(true);
     const anon = await app.inject({ method: 'GET', url: '/admin/queues/api/queues' });
     expect(anon.statusCode, anon.body).toBe(303); // to the sign-in page
-    const staff = await addStaff(s.svc.store, {
-      name: '一般 職員',
-      email: 'plain@madoguchi.localhost',
-      zoomId: '12345678901',
-      zoomPasscode: 'p',
-    });
-    await new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix).setPassword(staff.id, PASSWORD);
-    const c = webClient(app);
-    await c.get('/signin');
-    await c.post('/signin', { email: 'plain@madoguchi.localhost', password: PASSWORD });
+    await staffWithPassword(s, { name: '一般 職員', email: 'plain@madoguchi.localhost' }, PASSWORD);
+    const c = await signedIn(app, 'plain@madoguchi.localhost', PASSWORD);
     expect((await c.get('/admin/queues')).statusCode).toBe(403);
     expect((await c.get('/admin/queues/api/queues')).statusCode).toBe(403);
     // An admin's session, but a request from another site: refused.

@@ -8,7 +8,6 @@ import { addStaff } from '../../src/bookings/staff.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
 import { threadMails } from '../../src/triage/mail.js';
 import { listTriage } from '../../src/triage/queue.js';
-import { Accounts } from '../../src/web/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { launchChromium, signInPage } from '../helpers/browser.js';
 import { CORPUS, corpusMails } from '../helpers/corpus.js';
@@ -22,7 +21,7 @@ import {
 } from '../helpers/inbound.js';
 import { idOf, mail } from '../helpers/mail.js';
 import { runCli } from '../helpers/processes.js';
-import { webClient } from '../helpers/web.js';
+import { signedIn, staffWithPassword } from '../helpers/web.js';
 
 // Issue #11, first part: the triage queue as items with a state, through the CLI (the console's
 // pages will call the same functions in src/triage/queue.ts).
@@ -95,14 +94,9 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
   let browser: Browser;
   beforeAll(async () => {
     s = await inboundStack('box21', undefined, { settings: { web: { insecureCookies: true } } });
-    const st = await addStaff(s.svc.store, {
-      name: '窓口 花子',
-      email: 'desk@madoguchi.localhost',
-      zoomId: '12345678901',
-      zoomPasscode: 'p',
-    });
-    await new Accounts(s.ctx.redis, s.ctx.config.connections.redisPrefix).setPassword(
-      st.id,
+    await staffWithPassword(
+      s,
+      { name: '窓口 花子', email: 'desk@madoguchi.localhost' },
       'correct horse battery',
     );
     app = await buildWeb(inboundDeps(s.ctx));
@@ -149,9 +143,7 @@ describe('triage in the console: hostile mail cannot run script or fetch anythin
     for (const x of await listTriage(deps))
       if ((await threadMails(deps, x))[0]!.from === 'asker@example.jp') id = x.id;
     await deps.svc.close();
-    const c = webClient(app);
-    await c.get('/signin');
-    await c.post('/signin', { email: 'desk@madoguchi.localhost', password: 'correct horse battery' });
+    const c = await signedIn(app, 'desk@madoguchi.localhost', 'correct horse battery');
     const page = await c.get(`/triage/${id}`);
     const once = /name="once" value="([^"]+)"/.exec(page.body)![1]!;
     const text = '求人票の見方は、次回の相談でご説明します。\nよろしくお願いします。';
