@@ -5,6 +5,7 @@ import { bookingsBench } from './bookings.js';
 import { consoleBench } from './console.js';
 import { documentsBench } from './documents.js';
 import { inboundBench } from './inbound.js';
+import { ingressBench } from './ingress.js';
 import { intentBench } from './intent.js';
 import { outboxBench } from './outbox.js';
 
@@ -28,6 +29,7 @@ export const BENCHES: Bench[] = [
   outboxBench,
   bookingsBench,
   inboundBench,
+  ingressBench,
   intentBench,
   documentsBench,
   consoleBench,

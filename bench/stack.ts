@@ -13,10 +13,13 @@ export const TRUSTED = 'mx.bench.example';
  * Environment for one bench on the private servers: its own key prefix, data dir and throwaway
  * storage key, the bench MX trusted, mail for `user` of the bench Dovecot.
  */
-export function benchVars(env: BenchEnv, user = 'bench-lat'): Record<string, string> {
+export function benchVars(env: BenchEnv, user = 'bench-lat', settings: object = {}): Record<string, string> {
   const dataDir = `${env.tmp}/data-${user}-${Date.now()}`;
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(`${dataDir}/office.json`, JSON.stringify({ inbound: { trustedAuthservId: TRUSTED } }));
+  writeFileSync(
+    `${dataDir}/office.json`,
+    JSON.stringify({ inbound: { trustedAuthservId: TRUSTED }, ...settings }),
+  );
   return {
     REDIS_URL: env.redisUrl,
     SMTP_URL: env.sink.url,
@@ -30,8 +33,13 @@ export function benchVars(env: BenchEnv, user = 'bench-lat'): Record<string, str
 }
 
 /** A context over benchVars with `processes` started in this process. */
-export async function startStack(env: BenchEnv, user: string, processes: string[] = []) {
-  const vars = benchVars(env, user);
+export async function startStack(
+  env: BenchEnv,
+  user: string,
+  processes: string[] = [],
+  settings: object = {},
+) {
+  const vars = benchVars(env, user, settings);
   const ctx = createContext(loadConfig({ env: vars }));
   const handles: Handle[] = [];
   for (const p of processes) handles.push(await PROCESSES[p]!(ctx));
