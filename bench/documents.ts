@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
+import { PDFParse } from 'pdf-parse';
 import { bookingServices } from '../src/bookings/deps.js';
 import { book } from '../src/bookings/service.js';
 import { addStaff } from '../src/bookings/staff.js';
@@ -43,6 +46,24 @@ function documentMail(i: number, pdf: Buffer): Buffer {
       '',
     ].join('\r\n'),
   );
+}
+
+// pdf-parse as the PDF thread runs it (src/documents/pdf-worker.mjs): the same options, the text
+// of up to 50 pages; here on the main thread, one PDF after another.
+const pdfjs = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+async function pdfPages(data: Buffer): Promise<number> {
+  const parser = new PDFParse({
+    data: new Uint8Array(data),
+    cMapUrl: `${path.join(pdfjs, 'cmaps')}/`,
+    cMapPacked: true,
+    standardFontDataUrl: `${path.join(pdfjs, 'standard_fonts')}/`,
+    verbosity: 0,
+  });
+  try {
+    return (await parser.getText({ first: 50 })).total;
+  } finally {
+    await parser.destroy();
+  }
 }
 
 const peakRssMb = (pid: number) => {
@@ -114,11 +135,14 @@ export const documentsBench: Bench = {
       await new Promise((r) => setTimeout(r, 50));
     }
     const lock = await c.getMailboxLock('Processed');
+    await pdfPages(small); // pdf.js loaded before the clock runs, as in madoguchi's warm PDF thread
     t0 = performance.now();
     let parsed = 0;
+    let pages = 0;
     for await (const m of c.fetch('1:*', { source: true })) {
       if (m.source && m.source.length < 1024 * 1024) {
-        await simpleParser(m.source);
+        const mail = await simpleParser(m.source);
+        for (const a of mail.attachments) pages += await pdfPages(a.content);
         parsed++;
       }
     }
@@ -132,13 +156,13 @@ export const documentsBench: Bench = {
       { label: 'inbound worker RSS before, MB', value: idle.toFixed(0) },
       { label: 'peak RSS handling a 25 MB attachment, MB', value: `${peak.toFixed(0)} (target < 300)` },
       {
-        label: `baseline: raw fetch + parse of ${parsed} mails, mails/s`,
+        label: `baseline: raw fetch + parse + PDF text of ${parsed} mails (${pages} pages), mails/s`,
         value: (parsed / rawSecs).toFixed(1),
       },
       { label: 'madoguchi document mails (append → forwarded), mails/s', value: (N / secs).toFixed(1) },
       {
         label: 'madoguchi / baseline',
-        value: `${((parsed / rawSecs / (N / secs)) ** -1 * 100).toFixed(0)} %`,
+        value: `${((N / secs / (parsed / rawSecs)) * 100).toFixed(0)} % (target 50 %)`,
       },
     ];
   },

@@ -8,10 +8,19 @@ import type { Bench } from './registry.js';
 import { benchVars } from './stack.js';
 
 const N = 300;
+const ROUNDS = 5; // the first pair warms both sides (JIT, connections) and is not counted
 
-/** Outbox (BullMQ + idempotency marker + SMTP) against raw nodemailer sends to the same sink. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const range = (xs: number[]) =>
+  `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
+
+/**
+ * Outbox (BullMQ + idempotency marker + SMTP) against raw nodemailer sends to the same sink, in
+ * interleaved pairs (the machine is shared: medians, with their range). Warm figures: a cold
+ * first round measured the JIT more than either side.
+ */
 export const outboxBench: Bench = {
-  name: `outbox: ${N} small mails to the in-process SMTP sink`,
+  name: `outbox: ${N} small mails to the in-process SMTP sink (median of ${ROUNDS - 1} after a warm-up)`,
   async run(env) {
     const { sink } = env;
     const mail = (i: number) => ({
@@ -22,36 +31,49 @@ export const outboxBench: Bench = {
       messageId: `<bench-${i}-${randomUUID()}@madoguchi.localhost>`,
       headers: {},
     });
+    const until = async (n: number) => {
+      while (sink.messages.length < n) await new Promise((r) => setTimeout(r, 5));
+    };
 
-    const raw = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: sink.port,
-      ignoreTLS: true,
-      pool: true,
-      maxConnections: 4,
-    });
-    let t0 = performance.now();
-    await Promise.all(Array.from({ length: N }, (_, i) => raw.sendMail(mail(i))));
-    const rawSecs = (performance.now() - t0) / 1000;
-    raw.close();
+    const raw: number[] = [];
+    const ours: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: sink.port,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: 4,
+      });
+      let t0 = performance.now();
+      await Promise.all(Array.from({ length: N }, (_, i) => transport.sendMail(mail(i))));
+      if (round) raw.push(N / ((performance.now() - t0) / 1000));
+      transport.close();
 
-    const config = loadConfig({ env: benchVars(env) });
-    const ctx = createContext(config);
-    const queue = createOutboxQueue(ctx);
-    const before = sink.messages.length;
-    t0 = performance.now();
-    for (let i = 0; i < N; i++)
-      await enqueueMail(queue, ctx, { key: `b${i}`, kind: 'bench', refs: {}, mail: mail(i) });
-    const worker = await startOutbox(ctx);
-    while (sink.messages.length - before < N) await new Promise((r) => setTimeout(r, 20));
-    const outboxSecs = (performance.now() - t0) / 1000;
-    await worker.close();
-    await queue.close();
-    await ctx.close();
+      const ctx = createContext(loadConfig({ env: benchVars(env) }));
+      const queue = createOutboxQueue(ctx);
+      const before = sink.messages.length;
+      t0 = performance.now();
+      // All handed over at once, as the baseline hands nodemailer all of them at once.
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          enqueueMail(queue, ctx, { key: `b${i}`, kind: 'bench', refs: {}, mail: mail(i) }),
+        ),
+      );
+      const worker = await startOutbox(ctx);
+      await until(before + N);
+      if (round) ours.push(N / ((performance.now() - t0) / 1000));
+      await worker.close();
+      await queue.close();
+      await ctx.close();
+    }
     return [
-      { label: 'baseline: raw nodemailer (pool of 4), mails/s', value: (N / rawSecs).toFixed(0) },
-      { label: 'madoguchi outbox (enqueue + send), mails/s', value: (N / outboxSecs).toFixed(0) },
-      { label: 'outbox / baseline', value: `${((rawSecs / outboxSecs) * 100).toFixed(0)} %` },
+      { label: 'baseline: raw nodemailer (pool of 4), mails/s', value: range(raw) },
+      { label: 'madoguchi outbox (enqueue + send), mails/s', value: range(ours) },
+      {
+        label: 'outbox / baseline (medians)',
+        value: `${((median(ours) / median(raw)) * 100).toFixed(0)} % (target 80 %)`,
+      },
     ];
   },
 };

@@ -23,7 +23,9 @@ export async function startOutbox(ctx: Context): Promise<Handle> {
         end();
       }
     },
-    workerOptions(ctx, 4),
+    // Twice the SMTP pool: while one job does its Redis steps (fetch, sent marker, completion),
+    // another is ready to go out on the same connection, so no SMTP session waits on Redis.
+    workerOptions(ctx, 8),
   );
   worker.on('completed', (job, res) => {
     log.info('mail done', { job: job.id, kind: job.data.kind, ...job.data.refs, status: res.status });

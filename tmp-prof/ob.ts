@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config/load.js';
+import { PrivateRedis } from '../src/devstack/redis.js';
+import { SmtpSink } from '../src/devstack/smtp-sink.js';
+import { createOutboxQueue, enqueueMail } from '../src/outbox/queue.js';
+import { startOutbox } from '../src/outbox/worker.js';
+import { createContext } from '../src/runtime/context.js';
+import { benchVars } from '../bench/stack.js';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ob-'));
+const redis = new PrivateRedis(path.join(tmp, 'r')); const sink = new SmtpSink();
+await redis.start(); await sink.start();
+const env: any = { redisUrl: redis.url, sink, tmp, dovecot: { url: () => 'imap://x:y@127.0.0.1:1/INBOX' } };
+const N = 300;
+const mail = (i: number) => ({ from: 'consult@madoguchi.localhost', to: [`s${i}@example.jp`], subject: 'b', text: '本文'.repeat(200), messageId: `<b-${i}-${randomUUID()}@m>`, headers: {} });
+for (let round = 0; round < 5; round++) {
+const ctx = createContext(loadConfig({ env: benchVars(env) }));
+const queue = createOutboxQueue(ctx);
+const before = sink.messages.length;
+let t0 = performance.now();
+await Promise.all(Array.from({ length: N }, (_, i) => enqueueMail(queue, ctx, { key: `b${i}`, kind: "bench", refs: {}, mail: mail(i) })));
+const tEnq = performance.now() - t0;
+t0 = performance.now();
+const e0 = performance.eventLoopUtilization();
+const w = await startOutbox(ctx);
+const tStart = performance.now() - t0;
+while (sink.messages.length - before < N) await new Promise((r) => setTimeout(r, 5));
+const tSend = performance.now() - t0;
+const elu = performance.eventLoopUtilization(e0).utilization.toFixed(2);
+console.log({ tEnq: tEnq.toFixed(0), tStart: tStart.toFixed(0), tSend: tSend.toFixed(0), elu });
+await w.close(); await queue.close(); await ctx.close();
+}
+await sink.stop(); await redis.stop();

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import nodemailer from 'nodemailer';
+import { PrivateRedis } from '../src/devstack/redis.js';
+import { SmtpSink } from '../src/devstack/smtp-sink.js';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ob-'));
+const redis = new PrivateRedis(path.join(tmp, 'r')); const sink = new SmtpSink();
+await redis.start(); await sink.start();
+const N = 300;
+const mail = (i: number) => ({ from: 'consult@madoguchi.localhost', to: [`s${i}@example.jp`], subject: 'b', text: '本文'.repeat(200), messageId: `<b-${i}-${randomUUID()}@m>`, headers: {} });
+const conc = Number(process.argv[2] ?? 8);
+for (let round = 0; round < 4; round++) {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, ignoreTLS: true, pool: true, maxConnections: 4 });
+  let before = sink.messages.length; let t0 = performance.now();
+  await Promise.all(Array.from({ length: N }, (_, i) => t.sendMail(mail(i))));
+  const raw = performance.now() - t0;
+  const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const q = new Queue(`q${round}`, { connection: conn });
+  before = sink.messages.length; t0 = performance.now();
+  await q.addBulk(Array.from({ length: N }, (_, i) => ({ name: 'm', data: mail(i) })));
+  const w = new Worker(`q${round}`, async (job) => { await t.sendMail(job.data); }, { connection: conn, concurrency: conc });
+  while (sink.messages.length - before < N) await new Promise((r) => setTimeout(r, 5));
+  const bull = performance.now() - t0;
+  console.log({ raw: raw.toFixed(0), bull: bull.toFixed(0) });
+  await w.close(); await q.close(); conn.disconnect(); t.close();
+}
+await sink.stop(); await redis.stop();
