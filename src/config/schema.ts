@@ -142,6 +142,9 @@ export const configSchema = z.strictObject({
     attachUpToBytes: z.number().int().min(0),
     retentionDays: z.number().int().min(1).max(3650),
     clamd: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).nullable(),
+    // PDFs are read in up to this many threads per inbound process, started as PDFs wait for one
+    // (each holds pdf.js, ~60 MB); 0 = one per CPU core.
+    pdfThreads: z.number().int().min(0).max(16),
     pdf: z.strictObject({
       javascript: z.enum(['refuse', 'accept']),
       launch: z.enum(['refuse', 'accept']),

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONFIG_DIR } from '../config/load.js';
@@ -29,9 +30,12 @@ interface Opts {
   maxPages?: number;
   /** `data` is the caller's to give away: moved to the thread, not copied (it is unusable after). */
   transfer?: boolean;
+  /** Threads of the pool (documents.pdfThreads); 0 = one per CPU core. Fixed by the first call. */
+  threads?: number;
 }
 
-// One long-lived thread per heap limit (loading pdf.js costs about a second), one PDF at a time.
+// Long-lived threads (loading pdf.js costs about a second), one PDF at a time each; a second
+// thread starts only when a PDF waits while the first is busy (ThreadPool starts them on demand).
 const pools = new Map<number, ThreadPool<PdfText>>();
 
 /**
@@ -45,7 +49,7 @@ export async function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
   if (!pool) {
     pool = new ThreadPool<PdfText>({
       file: pathToFileURL(WORKER),
-      size: 1,
+      size: opts.threads || os.availableParallelism(),
       maxHeapMb: heapMb,
       workerData: {
         cMapUrl: `${path.join(PDFJS, 'cmaps')}/`,

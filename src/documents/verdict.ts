@@ -38,18 +38,20 @@ export async function verdicts(
   parsed: ParsedMail,
 ): Promise<Verdict[]> {
   const checked = await checkParts(candidateParts(parsed), deps.config.documents, (b) => deps.blobs.get(b));
-  const out: Verdict[] = [];
-  for (const c of checked) {
-    if (c.refused || c.kind !== 'pdf') {
-      out.push(c);
-      continue;
-    }
-    const data = c.blob ? await deps.blobs.get(c.blob) : c.content;
-    const large = data.length > PDF_TEXT_MAX_BYTES;
-    // A file loaded from the store here is ours alone: moved to the PDF thread, not copied.
-    const t = await pdfText(data, { maxPages: large ? 0 : 50, transfer: !!c.blob });
-    const refused = pdfRefusal(t, deps.config.documents.pdf);
-    out.push(refused ? { ...c, refused } : { ...c, pdf: t, large });
-  }
-  return out;
+  // The PDFs of a mail are read at once, each in a thread of the pool (documents.pdfThreads).
+  return Promise.all(
+    checked.map(async (c): Promise<Verdict> => {
+      if (c.refused || c.kind !== 'pdf') return c;
+      const data = c.blob ? await deps.blobs.get(c.blob) : c.content;
+      const large = data.length > PDF_TEXT_MAX_BYTES;
+      // A file loaded from the store here is ours alone: moved to the PDF thread, not copied.
+      const t = await pdfText(data, {
+        maxPages: large ? 0 : 50,
+        transfer: !!c.blob,
+        threads: deps.config.documents.pdfThreads,
+      });
+      const refused = pdfRefusal(t, deps.config.documents.pdf);
+      return refused ? { ...c, refused } : { ...c, pdf: t, large };
+    }),
+  );
 }
