@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  type Cipher,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  type Decipher,
+  randomBytes,
+} from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,6 +30,17 @@ export interface BlobStore {
 }
 
 const WHOLE_READ = 8 * 1024 * 1024;
+
+// Trap: Node's cipher.update() over one buffer of megabytes costs several times the same bytes fed
+// in 64 KB slices (each call returns one fresh output buffer of the input's size). It was the largest
+// item in the watcher's and the parse thread's CPU profiles under `npm run bench -- inbound`
+// (PROF_DIR, test/helpers/processes.ts). Every update here goes through SLICE-sized pieces.
+const SLICE = 64 * 1024;
+
+/** `data` through `c` in SLICE pieces, each output handed to `each` in order. */
+function updateSliced(c: Cipher | Decipher, data: Buffer, each: (out: Buffer) => void): void {
+  for (let i = 0; i < data.length; i += SLICE) each(c.update(data.subarray(i, i + SLICE)));
+}
 
 /** All of `bufs`, however many writes it takes (a file write may be short). */
 async function writeAll(fh: FileHandle, bufs: Buffer[]): Promise<void> {
@@ -92,9 +110,10 @@ export class EncryptedStore implements BlobStore {
         size += c.length;
         if (size > maxBytes) throw new MadoguchiError('MAIL_TOO_LARGE', `mail over ${maxBytes} bytes`);
         sha.update(c);
-        const enc = cipher.update(c);
-        batch.push(enc);
-        batched += enc.length;
+        updateSliced(cipher, c, (enc) => {
+          batch.push(enc);
+          batched += enc.length;
+        });
         if (batched >= 1024 * 1024) {
           await writeAll(fh, batch);
           batch = [];
@@ -116,7 +135,9 @@ export class EncryptedStore implements BlobStore {
       return (await this.put(Readable.from(slices()), Number.MAX_SAFE_INTEGER)).hash;
     }
     const { iv, cipher } = this.encryptor();
-    const parts = [iv, cipher.update(raw), cipher.final(), cipher.getAuthTag()];
+    const parts: Buffer[] = [iv];
+    updateSliced(cipher, raw, (enc) => parts.push(enc));
+    parts.push(cipher.final(), cipher.getAuthTag());
     return this.writeDurably(async (fh) => {
       await writeAll(fh, parts);
       return createHash('sha256').update(raw).digest('hex');
@@ -199,8 +220,8 @@ export class EncryptedStore implements BlobStore {
       const tag = Buffer.alloc(16);
       await fh.read(iv, 0, 12, 0);
       await fh.read(tag, 0, 16, size - 16);
-      // Up to 8 MB: read whole and decrypted in one call (no copy). Larger: slice by slice into
-      // one buffer, so the ciphertext is never held whole beside the plaintext.
+      // Up to 8 MB: read whole, then decrypted slice by slice into one buffer. Larger: read slice
+      // by slice too, so the ciphertext is never held whole beside the plaintext.
       const whole = size <= WHOLE_READ ? Buffer.allocUnsafe(size - 28) : undefined;
       if (whole) await fh.read(whole, 0, whole.length, 12);
       for (const [k, key] of [this.key, ...this.oldKeys].entries()) {
@@ -208,19 +229,19 @@ export class EncryptedStore implements BlobStore {
         d.setAuthTag(tag);
         try {
           // The GCM tag authenticates every byte: a changed or truncated file (or a wrong key) fails.
-          if (whole) {
-            const plain = d.update(whole);
-            const rest = d.final(); // empty for GCM, a stream mode: no second copy
-            return { data: rest.length ? Buffer.concat([plain, rest]) : plain, key: k };
-          }
           const out = Buffer.allocUnsafe(size - 28);
-          const slice = Buffer.allocUnsafe(1024 * 1024);
-          let pos = 12;
           let written = 0;
-          while (pos < size - 16) {
-            const { bytesRead } = await fh.read(slice, 0, Math.min(slice.length, size - 16 - pos), pos);
-            written += d.update(slice.subarray(0, bytesRead)).copy(out, written);
-            pos += bytesRead;
+          const into = (plain: Buffer) => {
+            written += plain.copy(out, written);
+          };
+          if (whole) updateSliced(d, whole, into);
+          else {
+            const slice = Buffer.allocUnsafe(1024 * 1024);
+            for (let pos = 12; pos < size - 16; ) {
+              const { bytesRead } = await fh.read(slice, 0, Math.min(slice.length, size - 16 - pos), pos);
+              updateSliced(d, slice.subarray(0, bytesRead), into);
+              pos += bytesRead;
+            }
           }
           written += d.final().copy(out, written);
           return { data: out.subarray(0, written), key: k };
