@@ -26,7 +26,8 @@ export interface Collected {
   attachments: CollectedAttachment[];
 }
 
-const HEAD = 64 * 1024;
+/** How much of a spilled part stays in memory (for sniffing). */
+export const SPILLED_HEAD = 64 * 1024;
 
 /**
  * mailparser's simpleParser, minus what we never use (HTML with inline images as data: URIs), plus
@@ -81,7 +82,7 @@ export function collectMail(
         len += c.length;
         if (spill && len > spill.above) {
           const all = Buffer.concat(chunks, len);
-          head = Buffer.from(all.subarray(0, HEAD));
+          head = Buffer.from(all.subarray(0, SPILLED_HEAD));
           sink = new PassThrough();
           stored = spill.store.put(sink, Number.MAX_SAFE_INTEGER);
           stored.catch(fail);

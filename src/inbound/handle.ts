@@ -14,7 +14,7 @@ import { decide } from './decide.js';
 import type { InboundDeps } from './deps.js';
 import { detectIntent, isEnglish } from './intent.js';
 import { send } from './outgoing.js';
-import { isComplete, type ParsedMail } from './parse.js';
+import { isComplete, type ParsedMail, type ParseOptions } from './parse.js';
 import { addrHash, type MailRef, type Plan } from './store.js';
 
 const short = (hash: string) => hash.slice(0, 16);
@@ -103,18 +103,19 @@ export async function handleMail(deps: InboundDeps, ref: MailRef): Promise<Plan>
       outcome: 'quarantine',
       reason,
     });
-    const parse = async (skim: boolean) => {
-      const p = await deps.parse(ref.hash, { skim }).catch((err: unknown) => err as Error);
+    const parse = async (opts: ParseOptions) => {
+      const p = await deps.parse(ref.hash, opts).catch((err: unknown) => err as Error);
       if (p instanceof Error && !(p instanceof MadoguchiError)) throw p; // not the mail: retry
       return p;
     };
     // Skimmed first: what the mail is, not its files (skim.ts).
-    let parsed = await parse(true);
+    let parsed = await parse({ skim: true });
     let decided = parsed instanceof Error ? quarantine(parsed.code) : await facts(deps, parsed, receivedAt);
-    // Documents for staff need the files: parsed whole now, so a file that cannot be (too slow, too
-    // big) quarantines the mail with its reason before any effect, as on the first parse.
+    // Documents for staff need the files: read now (only the files, from where the skim left them),
+    // so a file that cannot be (too slow, too big) quarantines the mail with its reason before any
+    // effect, under the same limits as the first parse.
     if (decided.action === 'deliver-documents' && !(parsed instanceof Error) && !isComplete(parsed)) {
-      parsed = await parse(false);
+      parsed = await parse({ fill: parsed });
       if (parsed instanceof Error) decided = quarantine(parsed.code);
     }
     if (!(parsed instanceof Error)) parsedNow = parsed;

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
+import libbase64 from 'libbase64';
 import type { AddressObject } from 'mailparser';
 import type { Config } from '../config/schema.js';
 import { MadoguchiError } from '../errors.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
 import { decodeJis, guessBytes } from './charset.js';
-import { collectMail } from './collect.js';
+import { collectMail, SPILLED_HEAD } from './collect.js';
 import { JapaneseIconv } from './iconv-bridge.js';
 import { declaresJapanese, decodeHeaderValue, has8bit, raw8bitFilenames, rawHeaders } from './raw-headers.js';
-import { SKIM_ABOVE, type Skimmed, skim } from './skim.js';
+import { type BodyAt, SKIM_ABOVE, type Skimmed, skim } from './skim.js';
 
 export interface InboundPart {
   filename: string;
@@ -18,8 +19,11 @@ export interface InboundPart {
   content: Buffer;
   inline: boolean;
   blob?: string;
-  /** Not read (a skimmed parse, see skim.ts): `content` is empty, `size` estimated, `sha256` ''. */
-  skimmed?: true;
+  /**
+   * Not read (a skimmed parse, see skim.ts): `content` is empty, `size` estimated, `sha256` ''.
+   * Where its base64 body is in the mail, for fillSkimmed().
+   */
+  skimmed?: BodyAt;
   /** A forwarded message's own parts (a whole parse of message/rfc822 that parses; one level). */
   forwarded?: InboundPart[];
 }
@@ -125,12 +129,8 @@ export async function parseMail(
     );
   });
   const repairs: string[] = [];
-  // Classic Mac OS files end lines with CR alone; mailparser then sees one endless header line.
-  let input = raw;
-  if (raw.includes(0x0d) && !raw.includes(0x0a)) {
-    input = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
-    repairs.push('cr-line-endings');
-  }
+  const input = lineEnds(raw);
+  if (input !== raw) repairs.push('cr-line-endings');
   const skimmed: Skimmed | undefined = skimAbove === undefined ? undefined : skim(input, skimAbove);
   try {
     const m = await Promise.race([
@@ -182,9 +182,9 @@ export async function parseMail(
     };
     let found = 0;
     const attachments: InboundPart[] = m.attachments.map((a) => {
-      const bodyLength =
-        skimmed && a.content.length < 100 && skimmed.tokens.get(a.content.toString('latin1'));
-      if (bodyLength) found++;
+      const body =
+        skimmed && a.content.length < 100 ? skimmed.tokens.get(a.content.toString('latin1')) : undefined;
+      if (body) found++;
       let filename = a.filename ?? '';
       // A raw 8-bit name: mailparser guessed a charset; ours knows CP932 (see raw-headers.ts).
       if ((filename.includes('\uFFFD') || /[\u0080-\u00ff]/.test(filename)) && rawNames().length) {
@@ -197,15 +197,15 @@ export async function parseMail(
         }
       }
       const inline = a.contentDisposition === 'inline' || Boolean(a.related);
-      if (bodyLength)
+      if (body)
         return {
           filename,
           contentType: a.contentType,
-          size: Math.floor((bodyLength * 3) / 4),
+          size: Math.floor(((body.end - body.start) * 3) / 4),
           sha256: '',
           content: Buffer.alloc(0),
           inline,
-          skimmed: true,
+          skimmed: body,
         };
       return {
         filename,
@@ -221,12 +221,7 @@ export async function parseMail(
     // mail to mailparser (skim.ts is conservative, this is the check): parse the whole mail.
     if (skimmed && found !== skimmed.tokens.size)
       return await parseMail(raw, limits, { ...opts, skimAbove: undefined });
-    if (!skimmed && !opts.nested)
-      for (const a of attachments)
-        if (FORWARDED.test(a.contentType) && !a.blob) {
-          const inner = await parseMail(a.content, limits, { nested: true }).catch(() => undefined);
-          if (inner) a.forwarded = inner.attachments.filter((q) => !FORWARDED.test(q.contentType));
-        }
+    if (!skimmed && !opts.nested) await openForwarded(attachments, limits);
 
     const headers = new Map<string, string[]>();
     for (const { key, line } of m.headerLines) {
@@ -250,6 +245,63 @@ export async function parseMail(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A whole parse opens each forwarded message for its files, one level down (D1). */
+async function openForwarded(attachments: InboundPart[], limits: ParseLimits): Promise<void> {
+  for (const a of attachments)
+    if (FORWARDED.test(a.contentType) && !a.blob) {
+      const inner = await parseMail(a.content, limits, { nested: true }).catch(() => undefined);
+      if (inner) a.forwarded = inner.attachments.filter((q) => !FORWARDED.test(q.contentType));
+    }
+}
+
+/**
+ * A base64 body decoded to the bytes mailparser's decoder (libbase64's Decoder) gives: characters
+ * outside the alphabet skipped, each '='-padded segment on its own. Node's decoder skips line breaks
+ * and most junk itself but reads '-' and '_' as base64url; only a body holding those pays the strip.
+ */
+function base64Body(body: Buffer): Buffer {
+  let s = body.toString('latin1');
+  if (body.includes(0x2d) || body.includes(0x5f)) s = s.replace(/[^a-zA-Z0-9+/=]/g, '');
+  return libbase64.decode(s);
+}
+
+/** Classic Mac OS files end lines with CR alone; mailparser would see one endless header line. */
+function lineEnds(raw: Buffer): Buffer {
+  if (!raw.includes(0x0d) || raw.includes(0x0a)) return raw;
+  return Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
+}
+
+/**
+ * The files a skimmed parse of `raw` left out, read from where they are in the mail: each body is
+ * decoded on its own and nothing else is parsed again (no double work between the skimmed and the
+ * whole parse, issue #12). Base64 as mailparser decodes it (characters outside the alphabet are
+ * skipped, the padding ends it); a file over 8 MB goes to `spillTo` as the whole parse puts it.
+ * test/unit/skim.test.ts holds the result to a whole parse of every corpus mail.
+ */
+export async function fillSkimmed(
+  raw: Buffer,
+  mail: ParsedMail,
+  limits: ParseLimits,
+  spillTo?: BlobStore,
+): Promise<ParsedMail> {
+  const input = lineEnds(raw);
+  const fill = async (a: InboundPart): Promise<InboundPart> => {
+    if (!a.skimmed) return a;
+    const { skimmed, ...rest } = a;
+    const content = base64Body(input.subarray(skimmed.start, skimmed.end));
+    const size = content.length;
+    if (spillTo && size > SPILL_ABOVE) {
+      const blob = await spillTo.putBuffer(content); // named by its SHA-256
+      return { ...rest, size, sha256: blob, content: Buffer.from(content.subarray(0, SPILLED_HEAD)), blob };
+    }
+    return { ...rest, size, sha256: createHash('sha256').update(content).digest('hex'), content };
+  };
+  const attachments: InboundPart[] = [];
+  for (const a of mail.attachments) attachments.push(await fill(a)); // one file in memory at a time
+  await openForwarded(attachments, limits); // the skimmed parse left them closed, as a whole one does not
+  return { ...mail, attachments };
 }
 
 /**
@@ -288,11 +340,13 @@ export async function warmParser(): Promise<void> {
 
 /**
  * How to parse: `spill` parts over 8 MB into the document store; `skim` past large files (see
- * skim.ts) when only what the mail is matters, not its files' content.
+ * skim.ts) when only what the mail is matters, not its files' content; `fill` the files a skimmed
+ * parse of this mail left out (fillSkimmed), instead of parsing it again.
  */
 export interface ParseOptions {
   spill?: boolean;
   skim?: boolean;
+  fill?: ParsedMail;
 }
 
 /**
@@ -303,9 +357,10 @@ export type MailParser = (hash: string, opts?: ParseOptions) => Promise<ParsedMa
 
 /** Read from the spool and parse with `limits`, on this thread (also the body of a parse thread). */
 export function parseHere(s: { spool: BlobStore; documents: BlobStore }, limits: ParseLimits): MailParser {
-  return async (hash, { spill = true, skim = false } = {}) => {
+  return async (hash, { spill = true, skim = false, fill } = {}) => {
     const raw = await s.spool.get(hash); // SPOOL_MISSING is the mail's; an fs error is retried
     try {
+      if (fill) return await fillSkimmed(raw, fill, limits, spill ? s.documents : undefined);
       return await parseMail(raw, limits, {
         hash,
         ...(spill ? { spillTo: s.documents } : {}),
