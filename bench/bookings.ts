@@ -1,6 +1,5 @@
 import { createEvent } from 'ics';
 import { DateTime } from 'luxon';
-import nodemailer from 'nodemailer';
 import { bookingServices } from '../src/bookings/deps.js';
 import { book } from '../src/bookings/service.js';
 import { addStaff } from '../src/bookings/staff.js';
@@ -10,7 +9,7 @@ import { ZONE } from '../src/domain/time.js';
 import { inviteMail } from '../src/invites/messages.js';
 import { createContext } from '../src/runtime/context.js';
 import type { Bench } from './registry.js';
-import { benchVars } from './stack.js';
+import { benchVars, rawSmtp } from './stack.js';
 
 const STAFF = 20;
 const INVITES = 300;
@@ -67,13 +66,7 @@ export const bookingsBench: Bench = {
     const bookSecs = (performance.now() - t0) / 1000;
 
     // Invites: render (templates + ics + repairs) and send, vs raw ics.createEvent + nodemailer.
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: sink.port,
-      ignoreTLS: true,
-      pool: true,
-      maxConnections: 4,
-    });
+    const transport = rawSmtp(sink.port);
     t0 = performance.now();
     await Promise.all(
       Array.from({ length: INVITES }, (_, i) => {

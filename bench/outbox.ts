@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import nodemailer from 'nodemailer';
 import { createSmtpTransport } from '../src/adapters/smtp.js';
 import { loadConfig } from '../src/config/load.js';
 import { createOutboxQueue, enqueueMail, jobIdFor, OUTBOX_QUEUE } from '../src/outbox/queue.js';
@@ -8,7 +7,7 @@ import { startOutbox } from '../src/outbox/worker.js';
 import { createContext } from '../src/runtime/context.js';
 import { workerOptions } from '../src/runtime/queues.js';
 import type { Bench } from './registry.js';
-import { benchVars } from './stack.js';
+import { benchVars, rawSmtp } from './stack.js';
 
 const N = 300;
 const ROUNDS = 5; // the first pair warms both sides (JIT, connections) and is not counted
@@ -44,13 +43,7 @@ export const outboxBench: Bench = {
     const bull: number[] = [];
     const ours: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const transport = nodemailer.createTransport({
-        host: '127.0.0.1',
-        port: sink.port,
-        ignoreTLS: true,
-        pool: true,
-        maxConnections: 4,
-      });
+      const transport = rawSmtp(sink.port);
       let t0 = performance.now();
       await Promise.all(Array.from({ length: N }, (_, i) => transport.sendMail(mail(i))));
       if (round) raw.push(N / ((performance.now() - t0) / 1000));

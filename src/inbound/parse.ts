@@ -299,7 +299,7 @@ export async function fillSkimmed(
     return { ...rest, size, sha256: createHash('sha256').update(content).digest('hex'), content };
   };
   const attachments: InboundPart[] = [];
-  for (const a of mail.attachments) attachments.push(await fill(a)); // one file in memory at a time
+  for (const a of mail.attachments) attachments.push(await fill(a)); // one decode at a time
   await openForwarded(attachments, limits); // the skimmed parse left them closed, as a whole one does not
   return { ...mail, attachments };
 }
