@@ -143,7 +143,7 @@ export const configSchema = z.strictObject({
     retentionDays: z.number().int().min(1).max(3650),
     clamd: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).nullable(),
     // PDFs are read in up to this many threads per inbound process, started as PDFs wait for one
-    // (each loads its own pdf.js); 0 = one per CPU core.
+    // (each loads its own pdf.js); 0 = one per CPU core, at most 4.
     pdfThreads: z.number().int().min(0).max(16),
     pdf: z.strictObject({
       javascript: z.enum(['refuse', 'accept']),

@@ -30,13 +30,15 @@ interface Opts {
   maxPages?: number;
   /** `data` is the caller's to give away: moved to the thread, not copied (it is unusable after). */
   transfer?: boolean;
-  /** Threads of the pool (documents.pdfThreads); 0 = one per CPU core. Fixed by the first call. */
+  /** Threads of the pool (documents.pdfThreads); 0 = one per core, at most 4. Fixed by the first call. */
   threads?: number;
 }
 
 // Long-lived threads (loading pdf.js costs about a second), one PDF at a time each; a second
 // thread starts only when a PDF waits while the first is busy (ThreadPool starts them on demand).
 const pools = new Map<number, ThreadPool<PdfText>>();
+// Each thread loads its own pdf.js: on a many-core host, one per core would be dozens of them.
+const DEFAULT_MAX_THREADS = 4;
 
 /**
  * The text of a PDF and the active content it carries, off the main thread, bounded in time and memory (the thread is terminated and
@@ -49,7 +51,7 @@ export async function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
   if (!pool) {
     pool = new ThreadPool<PdfText>({
       file: pathToFileURL(WORKER),
-      size: opts.threads || os.availableParallelism(),
+      size: opts.threads || Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS),
       maxHeapMb: heapMb,
       workerData: {
         cMapUrl: `${path.join(PDFJS, 'cmaps')}/`,
