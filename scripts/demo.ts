@@ -21,6 +21,10 @@ mkdirSync(outDir);
 
 const redis = new PrivateRedis(path.join(tmp, 'redis'));
 const dovecot = new PrivateDovecot(path.join(tmp, 'dovecot'));
+// Ctrl-C reaches the whole foreground process group: the servers would stop before the service,
+// which then cannot finish closing. In groups of their own, they are stopped by stopAll(), last.
+redis.ownGroup = true;
+dovecot.ownGroup = true;
 const sink = new SmtpSink();
 let service: ChildProcess | undefined;
 

@@ -173,6 +173,10 @@ export const configSchema = z.strictObject({
     // crash, higher = fewer false takeovers on a loaded machine.
     lockDurationMs: z.number().int().min(500).max(600_000),
     stalledIntervalMs: z.number().int().min(500).max(600_000),
+    // A process still closing this long after SIGTERM/SIGINT exits anyway (exit code 1): with
+    // Redis or IMAP gone, closing can wait forever. A job cut short is retried (habit: every step
+    // is idempotent), so exiting loses nothing.
+    shutdownTimeoutMs: z.number().int().min(1000).max(600_000),
   }),
   web: z.strictObject({
     host: z.string().min(1),

@@ -22,6 +22,12 @@ function idOf(user: string): { uid: number; gid: number } | undefined {
  * as another user, chroot must be empty and the internal/login users set to that user.
  */
 export class PrivateDovecot {
+  /**
+   * In a process group of its own: a terminal's Ctrl-C then reaches only the program that started
+   * it, which stops the service first and this server after (the demo). Off for tests, whose
+   * servers should go with the test run.
+   */
+  ownGroup = false;
   port = 0;
   private child: ChildProcess | undefined;
   /** The server's (master) process, while it runs: the bench reads its CPU time. */
@@ -122,7 +128,7 @@ namespace inbox {
     requireBinaries(['dovecot', 'doveadm']);
     if (!this.port) this.port = await freePort();
     this.writeConfig();
-    this.child = spawn('dovecot', ['-F', '-c', this.conf], { stdio: 'ignore' });
+    this.child = spawn('dovecot', ['-F', '-c', this.conf], { stdio: 'ignore', detached: this.ownGroup });
     await waitForPort(this.port);
   }
 

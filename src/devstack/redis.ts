@@ -10,6 +10,12 @@ import { freePort, waitForPort } from './ports.js';
  */
 export class PrivateRedis {
   port = 0;
+  /**
+   * In a process group of its own: a terminal's Ctrl-C then reaches only the program that started
+   * it, which stops the service first and this server after (the demo). Off for tests, whose
+   * servers should go with the test run.
+   */
+  ownGroup = false;
   private child: ChildProcess | undefined;
   /** The server's (master) process, while it runs: the bench reads its CPU time. */
   get pid(): number | undefined {
@@ -32,7 +38,7 @@ export class PrivateRedis {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '']
       .concat(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'])
       .concat(['--logfile', path.join(this.dir, 'redis.log'), '--daemonize', 'no'], this.extra);
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
+    this.child = spawn('redis-server', args, { stdio: 'ignore', detached: this.ownGroup });
     await waitForPort(this.port);
   }
 

@@ -5,7 +5,8 @@ import { type Handle, PROCESSES } from './processes.js';
 /**
  * Starts the named processes in this Node process and stops them all, in reverse order, on the
  * first SIGTERM or SIGINT (jobs in flight finish). The handlers are in place before the first
- * process starts, so a signal during start-up still shuts down cleanly. A second signal exits at once.
+ * process starts, so a signal during start-up still shuts down cleanly. A second signal exits at once,
+ * and so does a shutdown still running after queues.shutdownTimeoutMs.
  */
 export async function runProcesses(ctx: Context, names: string[]): Promise<{ stopped: Promise<void> }> {
   for (const name of names) {
@@ -23,11 +24,20 @@ export async function runProcesses(ctx: Context, names: string[]): Promise<{ sto
       }
       stopping = true;
       ctx.log.info('shutting down', { signal });
+      // Closing waits for Redis and IMAP; with one of them gone it would wait forever.
+      const deadline = setTimeout(() => {
+        ctx.log.error('shutdown timed out: exiting with work unfinished (it is retried)', {
+          afterMs: ctx.config.queues.shutdownTimeoutMs,
+        });
+        process.exit(1);
+      }, ctx.config.queues.shutdownTimeoutMs);
+      deadline.unref();
       await startup.catch(() => {});
       for (const h of handles.reverse()) {
         await h.close().catch((err) => ctx.log.error('close failed', { proc: h.name, err }));
       }
       await ctx.close();
+      clearTimeout(deadline);
       ctx.log.info('stopped');
       resolve();
     };

@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PrivateRedis } from '../../src/devstack/redis.js';
 import type { SmtpSink } from '../../src/devstack/smtp-sink.js';
 import { collect, spawnCli } from '../helpers/processes.js';
-import { startSink, testEnv } from '../helpers/stack.js';
+import { startSink, testEnv, withSettings } from '../helpers/stack.js';
 
 describe('madoguchi command', () => {
   let sink: SmtpSink;
@@ -39,6 +41,31 @@ describe('madoguchi command', () => {
     const res = await done;
     expect(res.code).toBe(0);
     expect(res.err).toMatch(/"msg":"stopped"/);
+  });
+
+  it('a shutdown that cannot finish (Redis gone) ends at queues.shutdownTimeoutMs with exit code 1', {
+    timeout: 60_000,
+  }, async () => {
+    const redis = new PrivateRedis(path.join(inject('tmpRoot'), `redis-shutdown-${Date.now()}`));
+    await redis.start();
+    const env = testEnv({ smtpUrl: sink.url, extra: { REDIS_URL: redis.url, MADOGUCHI_LOG_LEVEL: 'info' } });
+    const child = spawnCli(
+      ['run', '--only', 'outbox,inbound'],
+      withSettings(env, { queues: { shutdownTimeoutMs: 1000 } }),
+    );
+    const done = collect(child);
+    await new Promise<void>((resolve) => {
+      let started = 0;
+      child.stderr?.on('data', (d: Buffer) => {
+        started += d.toString().split('"process started"').length - 1;
+        if (started >= 2) resolve();
+      });
+    });
+    await redis.stop(); // as a terminal's Ctrl-C stops a Redis started in the same process group
+    child.kill('SIGTERM');
+    const res = await done;
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/shutdown timed out/);
   });
 
   it('unknown commands and options give usage errors', async () => {
