@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { requireBinaries } from './binaries.js';
-import { freePort, waitForPort } from './ports.js';
+import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 export const DEV_PASSWORD = 'secret';
 export const DEFAULT_USERS = ['consult', 'staff1', 'staff2', 'seeker1', 'seeker2', 'ops'];
@@ -21,25 +22,14 @@ function idOf(user: string): { uid: number; gid: number } | undefined {
  * uid 0 for mail and for login processes, so as root we run mail as the packaged `dovecot` user;
  * as another user, chroot must be empty and the internal/login users set to that user.
  */
-export class PrivateDovecot {
-  /**
-   * In a process group of its own: a terminal's Ctrl-C then reaches only the program that started
-   * it, which stops the service first and this server after (the demo). Off for tests, whose
-   * servers should go with the test run.
-   */
-  ownGroup = false;
-  port = 0;
-  private child: ChildProcess | undefined;
-  /** The server's (master) process, while it runs: the bench reads its CPU time. */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
+export class PrivateDovecot extends ServerProcess {
   readonly conf: string;
 
   constructor(
     private readonly dir: string,
     readonly users: string[] = DEFAULT_USERS,
   ) {
+    super();
     this.conf = path.join(dir, 'dovecot.conf');
   }
 
@@ -128,23 +118,7 @@ namespace inbox {
     requireBinaries(['dovecot', 'doveadm']);
     if (!this.port) this.port = await freePort();
     this.writeConfig();
-    this.child = spawn('dovecot', ['-F', '-c', this.conf], { stdio: 'ignore', detached: this.ownGroup });
-    await waitForPort(this.port);
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill(signal);
-    });
-    this.child = undefined;
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+    await this.launch('dovecot', ['-F', '-c', this.conf]);
   }
 
   /** Runs doveadm against this instance (never the system one). */
