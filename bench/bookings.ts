@@ -1,5 +1,6 @@
 import { createEvent } from 'ics';
 import { DateTime } from 'luxon';
+import { createSmtpTransport } from '../src/adapters/smtp.js';
 import { bookingServices } from '../src/bookings/deps.js';
 import { book } from '../src/bookings/service.js';
 import { addStaff } from '../src/bookings/staff.js';
@@ -9,7 +10,7 @@ import { ZONE } from '../src/domain/time.js';
 import { inviteMail } from '../src/invites/messages.js';
 import { createContext } from '../src/runtime/context.js';
 import type { Bench } from './registry.js';
-import { benchVars, rawSmtp } from './stack.js';
+import { benchVars } from './stack.js';
 
 const STAFF = 20;
 const INVITES = 300;
@@ -66,7 +67,7 @@ export const bookingsBench: Bench = {
     const bookSecs = (performance.now() - t0) / 1000;
 
     // Invites: render (templates + ics + repairs) and send, vs raw ics.createEvent + nodemailer.
-    const transport = rawSmtp(sink.port);
+    const transport = createSmtpTransport({ connections: { smtpUrl: sink.url } }); // plain nodemailer, pooled
     t0 = performance.now();
     await Promise.all(
       Array.from({ length: INVITES }, (_, i) => {

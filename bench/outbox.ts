@@ -7,7 +7,7 @@ import { startOutbox } from '../src/outbox/worker.js';
 import { createContext } from '../src/runtime/context.js';
 import { workerOptions } from '../src/runtime/queues.js';
 import type { Bench } from './registry.js';
-import { benchVars, rawSmtp } from './stack.js';
+import { benchVars } from './stack.js';
 
 const N = 300;
 const ROUNDS = 5; // the first pair warms both sides (JIT, connections) and is not counted
@@ -43,7 +43,7 @@ export const outboxBench: Bench = {
     const bull: number[] = [];
     const ours: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const transport = rawSmtp(sink.port);
+      const transport = createSmtpTransport({ connections: { smtpUrl: sink.url } }); // the same pool, no queue
       let t0 = performance.now();
       await Promise.all(Array.from({ length: N }, (_, i) => transport.sendMail(mail(i))));
       if (round) raw.push(N / ((performance.now() - t0) / 1000));
@@ -52,11 +52,10 @@ export const outboxBench: Bench = {
       for (const side of ['bull', 'ours'] as const) {
         const ctx = createContext(loadConfig({ env: benchVars(env) }));
         const queue = createOutboxQueue(ctx);
-        const smtp = createSmtpTransport(ctx.config); // BullMQ alone's; the outbox makes its own
-        const worker =
-          side === 'ours'
-            ? await startOutbox(ctx)
-            : new Worker(OUTBOX_QUEUE, (job) => smtp.sendMail(job.data.mail), workerOptions(ctx, 8));
+        const smtp = side === 'bull' ? createSmtpTransport(ctx.config) : undefined;
+        const worker = smtp
+          ? new Worker(OUTBOX_QUEUE, (job) => smtp.sendMail(job.data.mail), workerOptions(ctx, 8))
+          : await startOutbox(ctx);
         if (worker instanceof Worker) await worker.waitUntilReady();
         const before = sink.messages.length;
         t0 = performance.now();
@@ -72,7 +71,7 @@ export const outboxBench: Bench = {
         await until(before + N);
         if (round) (side === 'ours' ? ours : bull).push(N / ((performance.now() - t0) / 1000));
         await worker.close();
-        smtp.close();
+        smtp?.close();
         await queue.close();
         await ctx.close();
       }

@@ -1,15 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import { loadConfig } from '../src/config/load.js';
 import { InboundStore } from '../src/inbound/store.js';
 import { createContext } from '../src/runtime/context.js';
 import { type Handle, PROCESSES } from '../src/runtime/processes.js';
 import type { BenchEnv } from './registry.js';
-
-/** A baseline's plain nodemailer to the bench sink, pooled as the outbox is (src/adapters/smtp.ts). */
-export const rawSmtp = (port: number) =>
-  nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, pool: true, maxConnections: 4 });
 
 /** The authserv-id the bench's "office MX" stamps and the bench config trusts. */
 export const TRUSTED = 'mx.bench.example';

@@ -2,7 +2,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config/schema.js';
 import { parseSmtpUrl } from './urls.js';
 
-export function createSmtpTransport(config: Pick<Config, 'connections'>): Transporter {
+/** The pooled nodemailer transport for `connections.smtpUrl` (the outbox's; the benches' baselines too). */
+export function createSmtpTransport(config: {
+  connections: Pick<Config['connections'], 'smtpUrl'>;
+}): Transporter {
   const t = parseSmtpUrl(config.connections.smtpUrl);
   return nodemailer.createTransport({
     host: t.host,
