@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PrivateRedis } from '../../src/devstack/redis.js';
 import type { SmtpSink } from '../../src/devstack/smtp-sink.js';
-import { collect, spawnCli } from '../helpers/processes.js';
+import { collect, spawnCli, spawnService } from '../helpers/processes.js';
 import { startSink, testEnv, withSettings } from '../helpers/stack.js';
 
 describe('madoguchi command', () => {
@@ -48,19 +48,12 @@ describe('madoguchi command', () => {
   }, async () => {
     const redis = new PrivateRedis(path.join(inject('tmpRoot'), `redis-shutdown-${Date.now()}`));
     await redis.start();
-    const env = testEnv({ smtpUrl: sink.url, extra: { REDIS_URL: redis.url, MADOGUCHI_LOG_LEVEL: 'info' } });
-    const child = spawnCli(
-      ['run', '--only', 'outbox,inbound'],
+    const env = testEnv({ smtpUrl: sink.url, extra: { REDIS_URL: redis.url } });
+    const child = await spawnService(
+      ['outbox', 'inbound'],
       withSettings(env, { queues: { shutdownTimeoutMs: 1000 } }),
     );
     const done = collect(child);
-    await new Promise<void>((resolve) => {
-      let started = 0;
-      child.stderr?.on('data', (d: Buffer) => {
-        started += d.toString().split('"process started"').length - 1;
-        if (started >= 2) resolve();
-      });
-    });
     await redis.stop(); // as a terminal's Ctrl-C stops a Redis started in the same process group
     child.kill('SIGTERM');
     const res = await done;
