@@ -31,10 +31,12 @@ export interface BlobStore {
 
 const WHOLE_READ = 8 * 1024 * 1024;
 
-// Trap: Node's cipher.update() over one buffer of megabytes costs several times the same bytes fed
-// in 64 KB slices (each call returns one fresh output buffer of the input's size). It was the largest
-// item in the watcher's and the parse thread's CPU profiles under `npm run bench -- inbound`
-// (PROF_DIR, test/helpers/processes.ts). Every update here goes through SLICE-sized pieces.
+// Trap: each cipher.update() returns one fresh buffer of its input's size. Over a whole mail of
+// megabytes, in a busy process, that allocation (fresh pages, GC pressure) cost more than the AES:
+// cipher.update was the largest item in the watcher's and the parse thread's CPU profiles under
+// `PROF_DIR=DIR npm run bench -- inbound` and shrank to a fraction of it fed in SLICE pieces. In a
+// quiet process (a loop of round trips over one 5 MB buffer) the two cost about the same: the
+// difference depends on the heap's state, so no fixed ratio is claimed. Every update is sliced.
 const SLICE = 64 * 1024;
 
 /** `data` through `c` in SLICE pieces, each output handed to `each` in order. */
