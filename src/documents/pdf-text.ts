@@ -34,7 +34,7 @@ interface Opts {
   threads?: number;
 }
 
-// Long-lived threads (loading pdf.js costs about a second), one PDF at a time each; a second
+// Long-lived threads (loading pdf.js is slow), one PDF at a time each; a second
 // thread starts only when a PDF waits while the first is busy (ThreadPool starts them on demand).
 const pools = new Map<number, ThreadPool<PdfText>>();
 // Each thread loads its own pdf.js: on a many-core host, one per core would be dozens of them.
