@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { type AddressObject, type AttachmentStream, MailParser, type MailParserOptions } from 'mailparser';
 import type { BlobStore } from '../storage/encrypted-store.js';
 
@@ -24,6 +24,32 @@ export interface Collected {
   references?: string | string[];
   text?: string;
   attachments: CollectedAttachment[];
+}
+
+/** mailparser's internals that drainUnreadLastPart needs (not in its types). */
+interface ParserInternals {
+  splitter?: NodeJS.EventEmitter;
+  curnode?: { decoder?: Readable };
+}
+
+/**
+ * The trap: at the end of input mailparser waits for the last part's decoder to end, and a part it
+ * never reads itself never ends. An inline message/rfc822 part with nothing in it (also a mail
+ * whose header block ends at the end of the file) is such a part: the parse never finished, and
+ * its parse thread was killed at inbound.parseTimeoutMs, a mail that size of nothing holding the
+ * thread for that long (the class of mailparser issues #190 and #263; found by mutating corpus
+ * mails). Once all input is split, a last part that nobody reads (not flowing, no reader) is
+ * drained here so it ends; a part mailparser reads is left alone.
+ */
+function drainUnreadLastPart(parser: MailParser): void {
+  const p = parser as unknown as ParserInternals;
+  p.splitter?.once('end', () =>
+    setImmediate(() => {
+      const decoder = p.curnode?.decoder;
+      if (decoder && decoder.readableFlowing === null && decoder.listenerCount('data') === 0)
+        decoder.resume();
+    }),
+  );
 }
 
 /** How much of a spilled part stays in memory (for sniffing). */
@@ -120,6 +146,7 @@ export function collectMail(
         resolve(mail);
       }
     });
+    drainUnreadLastPart(parser);
     // In 64 KB slices, minding backpressure: one write of a 34 MB buffer makes mailparser split and
     // decode all of it at once, and every stream below it then buffers the whole decoded content.
     let pos = 0;

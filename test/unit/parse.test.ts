@@ -98,6 +98,31 @@ describe('parsing Japanese mail as phones and PCs really send it', () => {
     expect(m.repairs).toContain('cr-line-endings');
   });
 
+  // mailparser never finished these (collect.ts, drainUnreadLastPart): each held a parse thread
+  // until it was killed and was quarantined as MAIL_PARSE_TIMEOUT. Found by mutating corpus mails.
+  it.each([
+    [
+      'an empty inline message/rfc822 part',
+      'From: a@example.jp\r\nSubject: fwd\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n' +
+        '--b\r\nContent-Disposition: inline\r\nContent-Type: message/rfc822\r\n\r\n--b--\r\n',
+    ],
+    [
+      'an inline message/rfc822 mail cut off in its header block',
+      'From: a@example.jp\r\nContent-Disposition: inline\r\nContent-Type: message/rfc822',
+    ],
+    [
+      'corpus email-malformed/mime4j-mimetools__re-fwd.eml cut off after its fourth line',
+      read('email-malformed/mime4j-mimetools__re-fwd.eml')
+        .toString('latin1')
+        .split('\r\n')
+        .slice(0, 4)
+        .join('\r\n'),
+    ],
+  ])('%s is parsed, not left hanging', async (_what, raw) => {
+    const m = await parse(raw);
+    expect(m.attachments.filter((a) => a.size > 0)).toEqual([]);
+  });
+
   it('larger than the limit is refused before parsing (MAIL_TOO_LARGE)', async () => {
     await expect(
       parseMail(Buffer.alloc(2048, 0x61), { maxBytes: 1024, timeoutMs: 1000 }),
