@@ -54,7 +54,7 @@ export const outboxBench: Bench = {
         const queue = createOutboxQueue(ctx);
         const smtp = side === 'bull' ? createSmtpTransport(ctx.config) : undefined;
         const worker = smtp
-          ? new Worker(OUTBOX_QUEUE, (job) => smtp.sendMail(job.data.mail), workerOptions(ctx, 8))
+          ? new Worker(OUTBOX_QUEUE, (job) => smtp.sendMail(job.data.mail), workerOptions(ctx, 16))
           : await startOutbox(ctx);
         if (worker instanceof Worker) await worker.waitUntilReady();
         const before = sink.messages.length;
