@@ -16,9 +16,7 @@ const sink = new SmtpSink();
 const dovecot = new PrivateDovecot(path.join(tmp, 'dovecot'), [
   'bench-lat',
   'bench-raw',
-  'bench-tp0',
-  'bench-tp1',
-  'bench-tp2',
+  'bench-tp',
   'bench-docs',
 ]);
 await Promise.all([redis.start(), sink.start(), dovecot.start()]);

@@ -15,16 +15,25 @@ export async function spawnService(names: string[], env: Record<string, string>)
   return child;
 }
 
-/** Until the child has logged "process started" `count` times (it logs at info level). */
+/**
+ * Until the child has logged "process started" `count` times (it logs at info level). Its log is
+ * kept only until then, for the error if it exits first: kept for its whole life, every line the
+ * child logs was copied and searched in this process (the bench counts this process's CPU).
+ * The pipe stays drained (a full one would block the child's log writes).
+ */
 function startedOnce(child: ChildProcess, count: number): Promise<void> {
   let started = 0;
   let log = '';
   return new Promise<void>((resolve, reject) => {
-    child.stderr?.on('data', (d: Buffer) => {
+    const read = (d: Buffer) => {
       log += d;
       started += d.toString().split('"process started"').length - 1;
-      if (started >= count) resolve();
-    });
+      if (started < count) return;
+      child.stderr?.off('data', read); // still flowing: further output is read and dropped
+      log = '';
+      resolve();
+    };
+    child.stderr?.on('data', read);
     child.once('exit', (code) => reject(new Error(`service exited (${code}) before start:\n${log}`)));
   });
 }
