@@ -56,6 +56,15 @@ export function decide(f: Facts): Plan {
   if (i.kind === 'calendar-reply') {
     const target = known ? f.upcoming.find((b) => b.uid === i.uid) : undefined;
     if (!target) return triage(f, 'itip-reply', known ? 'no matching booking' : why);
+    // An answer to an invitation sent before a reschedule is about a time that no longer holds: a
+    // DECLINED of the old time must not cancel the new one ([MS-OXOCAL]: a response whose sequence
+    // is below the meeting's is out of date). Staff ask the seeker.
+    if (i.sequence !== target.sequence)
+      return triage(
+        f,
+        'itip-reply',
+        `reply to an earlier invitation (SEQUENCE ${i.sequence}, now ${target.sequence})`,
+      );
     if (i.partstat !== 'DECLINED')
       return {
         ...base(f),

@@ -4,7 +4,7 @@ import type { IntentWords } from '../intent/words.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
 export type Intent =
-  | { kind: 'calendar-reply'; partstat: string; uid: string | undefined }
+  | { kind: 'calendar-reply'; partstat: string; uid: string | undefined; sequence: number }
   /** `sentence`: the sentence taken as the request, quoted to the staff member. */
   | { kind: 'cancel'; sentence: string }
   | { kind: 'documents' }
@@ -40,10 +40,14 @@ export function splitQuoted(text: string): { own: string; quoted: string } {
   return { own: own.join('\n'), quoted: quoted.join('\n') };
 }
 
-/** A calendar REPLY (RFC 5546 §3.2.3) in any text/calendar part: the first ATTENDEE's PARTSTAT. */
+/**
+ * A calendar REPLY (RFC 5546 §3.2.3) in any text/calendar part: the first ATTENDEE's PARTSTAT, and
+ * the SEQUENCE of the invitation it answers (absent = 0, RFC 5545 §3.8.7.4; clients copy it from
+ * the invitation, so a reply to one sent before a reschedule carries an older one).
+ */
 export function calendarReply(
   parts: InboundPart[],
-): { partstat: string; uid: string | undefined } | undefined {
+): { partstat: string; uid: string | undefined; sequence: number } | undefined {
   for (const p of parts) {
     if (!/^(text\/calendar|application\/ics)/i.test(p.contentType)) continue;
     const text = p.content.toString('utf8').replace(/\r?\n[ \t]/g, '');
@@ -52,10 +56,15 @@ export function calendarReply(
     return {
       partstat: attendee?.[1]?.toUpperCase() ?? 'NEEDS-ACTION',
       uid: /^UID:(.+)$/im.exec(text)?.[1]?.trim(),
+      sequence: sequenceOf(/^SEQUENCE:(.*)$/im.exec(text)?.[1]),
     };
   }
   return undefined;
 }
+
+/** Absent is 0; present but not a number is NaN, which matches no booking (staff look at it). */
+const sequenceOf = (v: string | undefined) =>
+  v === undefined ? 0 : /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : Number.NaN;
 
 /** The parts that may be documents: not a calendar part or a delivery report. */
 export const documentParts = (parts: InboundPart[]) =>

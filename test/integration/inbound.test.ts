@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reschedule } from '../../src/bookings/service.js';
 import { checkWatcher } from '../../src/inbound/alerts.js';
 import { inboundDeps } from '../../src/inbound/deps.js';
 import { appendRaw } from '../helpers/imap.js';
@@ -93,22 +94,30 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     expect(await s.store.triageCount()).toBeGreaterThan(0);
   });
 
-  it('calendar REPLY with PARTSTAT=DECLINED cancels like a mail (C1); ACCEPTED is recorded', async () => {
+  it('calendar REPLY with PARTSTAT=DECLINED cancels like a mail (C1); ACCEPTED is recorded; a DECLINED of the time before a reschedule goes to staff', async () => {
     const { booking } = await seekerWithBooking(s.svc, 'ics@example.jp', slot(future, '10:30'));
-    const reply = (partstat: string) =>
+    const reply = (partstat: string, sequence = '') =>
       mail({
         from: 'ics@example.jp',
         subject: partstat === 'DECLINED' ? 'Declined: オンライン相談' : 'Accepted: オンライン相談',
         part: [
           'text/calendar; charset=utf-8; method=REPLY',
-          `BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:${booking.uid}\r\nATTENDEE;PARTSTAT=${partstat}:mailto:ics@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+          `BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:${booking.uid}\r\nATTENDEE;PARTSTAT=${partstat}:mailto:ics@example.jp\r\n${sequence}END:VEVENT\r\nEND:VCALENDAR\r\n`,
         ],
       });
     const acc = reply('ACCEPTED');
     await appendRaw('box1', 'INBOX', acc);
     await waitHandled('box1', idOf(acc));
     expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
-    const dec = reply('DECLINED');
+    // Moved to 11:30 (SEQUENCE 1); the seeker's calendar then declines the 10:30 invitation.
+    await reschedule(s.svc, booking.id, slot(future, '11:30'), 'test');
+    const triaged = await s.store.triageCount();
+    const stale = reply('DECLINED', 'SEQUENCE:0\r\n');
+    await appendRaw('box1', 'INBOX', stale);
+    await waitHandled('box1', idOf(stale));
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
+    expect(await s.store.triageCount()).toBe(triaged + 1);
+    const dec = reply('DECLINED', 'SEQUENCE:1\r\n');
     await appendRaw('box1', 'INBOX', dec);
     await waitHandled('box1', idOf(dec));
     expect((await s.svc.store.getBooking(booking.id))?.status).toBe('cancelled');

@@ -74,6 +74,17 @@ describe('intent (Japanese and English)', () => {
       kind: 'calendar-reply',
       partstat: 'DECLINED',
       uid: 'abc@x',
+      sequence: 0, // absent: RFC 5545's default
+    });
+    const withSequence = (line: string) => ({
+      ...part,
+      content: Buffer.from(ics.replace('END:VEVENT', `${line}\r\nEND:VEVENT`)),
+    });
+    expect(detectIntent(mail('Declined', '', [withSequence('SEQUENCE:2')]), scope)).toMatchObject({
+      sequence: 2,
+    });
+    expect(detectIntent(mail('Declined', '', [withSequence('SEQUENCE:two')]), scope)).toMatchObject({
+      sequence: Number.NaN,
     });
   });
 });
@@ -90,6 +101,20 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     receivedAt: DateTime.fromISO(received, { zone: ZONE }),
     english: false,
     ...over,
+  });
+
+  it('a calendar DECLINED cancels only the invitation as it stands: one sent before a reschedule goes to staff', () => {
+    const moved = { ...booking, sequence: 1 };
+    const declined = (sequence: number) =>
+      decide(
+        facts('2026-12-14T09:00:00', {
+          upcoming: [moved],
+          intent: { kind: 'calendar-reply', partstat: 'DECLINED', uid: 'u', sequence },
+        }),
+      );
+    expect(declined(1)).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
+    for (const stale of [0, 2, Number.NaN])
+      expect(declined(stale)).toMatchObject({ rule: 'itip-reply', action: 'staff-triage', triage: true });
   });
 
   it('C1: received 23:59:59 JST the day before → cancel, confirming reply', () => {
