@@ -35,9 +35,9 @@ interface ParserInternals {
 /**
  * The trap: at the end of input mailparser waits for the last part's decoder to end, and a part it
  * never reads itself never ends. An inline message/rfc822 part with nothing in it (also a mail
- * whose header block ends at the end of the file) is such a part: the parse never finished, and
- * its parse thread was killed at inbound.parseTimeoutMs, a mail that size of nothing holding the
- * thread for that long (the class of mailparser issues #190 and #263; found by mutating corpus
+ * whose header block ends at the end of the file) is such a part: the parse never finished, and a
+ * mail of a few bytes held the (by default only) parse thread until it was killed at
+ * inbound.parseTimeoutMs (the class of mailparser issues #190 and #263; found by mutating corpus
  * mails). Once all input is split, a last part that nobody reads (not flowing, no reader) is
  * drained here so it ends; a part mailparser reads is left alone.
  */
