@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Booking } from '../bookings/model.js';
 import { jst, jstDate } from '../domain/time.js';
+import { notTheBooking } from '../intent/when.js';
 import type { AutomatedKind } from './automated.js';
 import type { Intent } from './intent.js';
 import type { Plan } from './store.js';
@@ -79,7 +80,10 @@ export function decide(f: Facts): Plan {
     if (!known) return triage(f, 'C1', why);
     if (f.upcoming.length !== 1)
       return triage(f, 'C1', f.upcoming.length ? 'several upcoming bookings' : 'no upcoming booking');
-    return cancellation(f, f.upcoming[0]!, i.sentence);
+    const b = f.upcoming[0]!;
+    const other = notTheBooking(i.named, jst(b.start), jst(b.end), f.receivedAt);
+    if (other) return triage(f, 'C1', other);
+    return cancellation(f, b, i.sentence);
   }
   if (i.kind === 'documents') {
     // D1/D2: only the assigned staff member of a verified seeker's next booking gets the files.

@@ -1,12 +1,16 @@
 import { readMail } from '../intent/read.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
+import { type Named, namedWhen } from '../intent/when.js';
 import type { IntentWords } from '../intent/words.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
 export type Intent =
   | { kind: 'calendar-reply'; partstat: string; uid: string | undefined; sequence: number }
-  /** `sentence`: the sentence taken as the request, quoted to the staff member. */
-  | { kind: 'cancel'; sentence: string }
+  /**
+   * `sentence`: the sentence taken as the request, quoted to the staff member; `named`: the days and
+   * times the mail names, which must be the booking's (when.ts).
+   */
+  | { kind: 'cancel'; sentence: string; named: Named }
   | { kind: 'documents' }
   | { kind: 'booking-request' }
   | { kind: 'out-of-scope'; scope: string }
@@ -79,10 +83,14 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   if (reply) return { kind: 'calendar-reply', ...reply };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
-  const r = readMail(subject, ownWords(m.text), words, tokenize);
-  if (r.cancel?.mode === 'request')
+  const own = ownWords(m.text);
+  const r = readMail(subject, own, words, tokenize);
+  if (r.cancel?.mode === 'request') {
     // Cancel and move in one mail is a change, and changes are by phone (B8): nothing is cancelled.
-    return r.move ? { kind: 'booking-request' } : { kind: 'cancel', sentence: r.cancel.sentence ?? '' };
+    if (r.move) return { kind: 'booking-request' };
+    const sentence = r.cancel.sentence ?? '';
+    return { kind: 'cancel', sentence, named: namedWhen(`${subject}\n${own}`, sentence) };
+  }
   if (documentParts(m.attachments).length > 0) return { kind: 'documents' };
   if (r.cancel?.mode === 'unsure')
     return {

@@ -6,6 +6,7 @@ import { ZONE } from '../../src/domain/time.js';
 import { decide, type Facts } from '../../src/inbound/decide.js';
 import { detectIntent, ownWords } from '../../src/inbound/intent.js';
 import type { ParsedMail } from '../../src/inbound/parse.js';
+import { namedWhen } from '../../src/intent/when.js';
 import { intentWords } from '../../src/intent/words.js';
 
 const scope = intentWords(
@@ -90,14 +91,20 @@ describe('intent (Japanese and English)', () => {
 });
 
 describe('decision for a cancellation by mail (C1, C2), in JST whatever the process TZ', () => {
-  const booking = { id: 'bk_1', uid: 'u', status: 'booked', start: '2026-12-16T01:00:00.000Z' } as Booking; // 10:00 JST
+  const booking = {
+    id: 'bk_1',
+    uid: 'u',
+    status: 'booked',
+    start: '2026-12-16T01:00:00.000Z', // 10:00 JST
+    end: '2026-12-16T01:30:00.000Z',
+  } as Booking;
   const facts = (received: string, over: Partial<Facts> = {}): Facts => ({
     hash: 'h',
     automated: undefined,
     verified: true,
     seekerIds: ['sk_1'],
     upcoming: [booking],
-    intent: { kind: 'cancel', sentence: 'キャンセルします' },
+    intent: { kind: 'cancel', sentence: 'キャンセルします', named: namedWhen('', 'キャンセルします') },
     receivedAt: DateTime.fromISO(received, { zone: ZONE }),
     english: false,
     ...over,

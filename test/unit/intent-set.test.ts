@@ -15,20 +15,34 @@ const SET = new URL('../fixtures/intents/mails.tsv', import.meta.url);
 const words = intentWords(
   loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
 );
-const booking = { id: 'bk_1', uid: 'u', status: 'booked', start: '2026-12-16T01:00:00.000Z' } as Booking;
+// The booking a mail speaks of ("明日", "12月10日10時"): by default Thursday 10 December, 10:00 JST,
+// the mails received the day before; a row may name another (README). A day or time a mail names
+// is checked against it (when.ts).
+const bookingFor = (r: Row): Booking => {
+  const start = DateTime.fromISO(r.booking || '2026-12-10T10:00', { zone: ZONE });
+  return {
+    id: 'bk_1',
+    uid: 'u',
+    status: 'booked',
+    start: start.toUTC().toISO()!,
+    end: start.plus({ minutes: 30 }).toUTC().toISO()!,
+  } as Booking;
+};
 
 interface Row {
   label: string;
   subject: string;
   body: string;
   attachment: string;
+  /** The booking's JST start when the mail speaks of another than the default one (README). */
+  booking: string;
 }
 const rows: Row[] = readFileSync(SET, 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => {
-    const [label = '', subject = '', body = '', attachment = ''] = l.split('\t');
-    return { label, subject, body: body.replace(/\\n/g, '\n'), attachment };
+    const [label = '', subject = '', body = '', attachment = '', booking = ''] = l.split('\t');
+    return { label, subject, body: body.replace(/\\n/g, '\n'), attachment, booking };
   });
 
 const mail = (r: Row): ParsedMail => ({
@@ -63,9 +77,9 @@ function actionOf(r: Row): string {
     automated: undefined,
     verified: true,
     seekerIds: ['sk_1'],
-    upcoming: [booking],
+    upcoming: [bookingFor(r)],
     intent: detectIntent(mail(r), words),
-    receivedAt: DateTime.fromISO('2026-12-10T09:00', { zone: ZONE }),
+    receivedAt: DateTime.fromISO('2026-12-09T09:00', { zone: ZONE }),
     english: false,
   });
   if (plan.action === 'cancel') return 'cancel';

@@ -1,0 +1,126 @@
+import { DateTime } from 'luxon';
+import { fold } from './sentences.js';
+
+/**
+ * The days and times a cancellation names. A seeker with one upcoming booking who writes
+ * "明日の相談をキャンセルします" when that booking is next week, or "10時の予約" when it is at 14:00,
+ * means another booking (elsewhere, or one already gone): cancelling theirs anyway is the wrong
+ * cancellation #9 forbids. Read from folded text (NFKC, lower case: full-width digits are ASCII).
+ */
+export interface Named {
+  /** Month and day written anywhere in the sender's own words or the subject (12月10日, 12/10, dec 10). */
+  dates: Array<{ month: number; day: number }>;
+  /** In the request's sentence: 今日/本日 0, 明日 1, 明後日 2; today, tomorrow. */
+  daysAhead: number[];
+  /** In the request's sentence: ISO weekday, 1 = Monday. */
+  weekdays: number[];
+  /** In the request's sentence: times of day, 24-hour. */
+  times: Array<{ hour: number; minute: number }>;
+}
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+// Whole names or three-letter abbreviations ("dec 10", not "decide 10").
+const EN_MONTH = `(${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('|')})\\.?`;
+const monthOf = (name: string) => MONTHS.findIndex((m) => m.startsWith(name)) + 1;
+const JA_WEEKDAYS = '月火水木金土日';
+const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+const valid = (month: number, day: number) => month >= 1 && month <= 12 && day >= 1 && day <= 31;
+
+function datesIn(text: string): Named['dates'] {
+  const out: Named['dates'] = [];
+  const add = (month: number, day: number) => valid(month, day) && out.push({ month, day });
+  for (const m of text.matchAll(/(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)) add(Number(m[1]), Number(m[2]));
+  // 12/10 and 2026/12/10; not a fraction inside a longer number, nor a URL's path.
+  for (const m of text.matchAll(/(?<![\d/.:])(?:\d{4}\/)?(\d{1,2})\/(\d{1,2})(?![\d/])/g))
+    add(Number(m[1]), Number(m[2]));
+  for (const m of text.matchAll(new RegExp(`\\b${EN_MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'g')))
+    add(monthOf(m[1]!), Number(m[2]));
+  for (const m of text.matchAll(
+    new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH}\\b`, 'g'),
+  ))
+    add(monthOf(m[2]!), Number(m[1]));
+  return out;
+}
+
+function timesIn(s: string): Named['times'] {
+  const out: Named['times'] = [];
+  const add = (hour: number, minute: number) => hour <= 23 && minute <= 59 && out.push({ hour, minute });
+  // 時 of a time, not of 時間 (a duration: 2時間前).
+  for (const m of s.matchAll(/(午前|午後)?\s*(\d{1,2})\s*時(?!間)\s*(半|(\d{1,2})\s*分)?/g)) {
+    const h = Number(m[2]);
+    add(m[1] === '午後' && h < 12 ? h + 12 : h, m[3] === '半' ? 30 : Number(m[4] ?? 0));
+  }
+  for (const m of s.matchAll(/(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])\s*(am|pm|a\.m\.|p\.m\.)?/g)) {
+    const h = Number(m[1]);
+    add(m[3]?.startsWith('p') && h < 12 ? h + 12 : h, Number(m[2]));
+  }
+  for (const m of s.matchAll(/\b(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.)/g)) {
+    const h = Number(m[1]);
+    if (h >= 1 && h <= 12) add(m[2]!.startsWith('p') ? (h % 12) + 12 : h % 12, 0);
+  }
+  return out;
+}
+
+/** What `ownText` (with the subject) and the request's `sentence` name. */
+export function namedWhen(ownText: string, sentence: string): Named {
+  const s = fold(sentence);
+  const daysAhead: number[] = [];
+  // 明後日 before 明日: the longer word holds the shorter one. No bare きょう (東京, とうきょう).
+  const twoAhead = /明後日|あさって|day after tomorrow/g;
+  if (twoAhead.test(s)) daysAhead.push(2);
+  const rest = s.replace(twoAhead, ' ');
+  if (/明日|あした|tomorrow/.test(rest)) daysAhead.push(1);
+  if (/今日|本日|today/.test(rest)) daysAhead.push(0);
+  const weekdays = [
+    ...[...s.matchAll(/([月火水木金土日])曜/g)].map((m) => JA_WEEKDAYS.indexOf(m[1]!) + 1),
+    ...EN_WEEKDAYS.flatMap((d, i) => (s.includes(d) ? [i + 1] : [])),
+  ];
+  return { dates: datesIn(fold(ownText)), daysAhead, weekdays, times: timesIn(s) };
+}
+
+/**
+ * Why the booking (JST start and end) is not the one named, or undefined when nothing named
+ * contradicts it. A month and day from the recent past ("先日11月28日に…") names no booking and is
+ * left out; any named day that is the booking's is enough, so is any named time within it.
+ */
+export function notTheBooking(
+  n: Named,
+  start: DateTime,
+  end: DateTime,
+  received: DateTime,
+): string | undefined {
+  const today = received.startOf('day');
+  const recentPast = ({ month, day }: { month: number; day: number }) => {
+    const d = DateTime.fromObject({ year: today.year, month, day }, { zone: today.zone });
+    return d.isValid && d < today && d >= today.minus({ days: 180 });
+  };
+  const days = [
+    ...n.dates
+      .filter((d) => !recentPast(d))
+      .map(({ month, day }) => month === start.month && day === start.day),
+    ...n.daysAhead.map((k) => today.plus({ days: k }).hasSame(start, 'day')),
+    ...n.weekdays.map((w) => w === start.weekday),
+  ];
+  if (days.length && !days.some(Boolean)) return 'the day named is not the booking’s';
+  // Minutes since midnight, in the booking's zone: named times are within [start, end).
+  const from = start.hour * 60 + start.minute;
+  const to = from + end.diff(start, 'minutes').minutes;
+  const within = (t: { hour: number; minute: number }) =>
+    t.hour * 60 + t.minute >= from && t.hour * 60 + t.minute < to;
+  if (n.times.length && !n.times.some(within)) return 'the time named is not the booking’s';
+  return undefined;
+}

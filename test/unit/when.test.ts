@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { jst } from '../../src/domain/time.js';
+import { namedWhen, notTheBooking } from '../../src/intent/when.js';
+
+// The booking: Thursday 2026-12-10, 14:00-14:30 JST. The mail: received Friday 2026-12-04, 10:00 JST.
+const start = jst('2026-12-10T05:00:00Z');
+const end = jst('2026-12-10T05:30:00Z');
+const received = jst('2026-12-04T01:00:00Z');
+const check = (sentence: string, own = sentence) =>
+  notTheBooking(namedWhen(own, sentence), start, end, received);
+
+describe('the days and times a cancellation names (when.ts)', () => {
+  it('reads Japanese and English dates and times, full-width digits included', () => {
+    expect(namedWhen('１２月１０日の件', '午後２時半の相談をキャンセルします')).toEqual({
+      dates: [{ month: 12, day: 10 }],
+      daysAhead: [],
+      weekdays: [],
+      times: [{ hour: 14, minute: 30 }],
+    });
+    expect(namedWhen('please cancel dec 10th, 2:30 pm', 'please cancel dec 10th, 2:30 pm')).toMatchObject({
+      dates: [{ month: 12, day: 10 }],
+      times: [{ hour: 14, minute: 30 }],
+    });
+    expect(namedWhen('', '明後日の予約は取り消します').daysAhead).toEqual([2]);
+    expect(namedWhen('', 'cancel tomorrow at 10am, 2026/12/10')).toMatchObject({
+      daysAhead: [1],
+      times: [{ hour: 10, minute: 0 }],
+    });
+  });
+
+  it('does not read a duration, a word holding a month name, or a path as a day or time', () => {
+    expect(
+      namedWhen('we decide 10 things; see /docs/12/10', '2時間前に連絡しましたがキャンセルします'),
+    ).toEqual({
+      dates: [],
+      daysAhead: [],
+      weekdays: [],
+      times: [],
+    });
+  });
+
+  it('the booking named by day, date, weekday or time is the booking', () => {
+    expect(check('12月10日14時からの相談をキャンセルします')).toBeUndefined();
+    expect(check('木曜日の相談をキャンセルします')).toBeUndefined();
+    expect(check('14:15からの面談はキャンセルで')).toBeUndefined();
+    expect(check('キャンセルします')).toBeUndefined();
+    // A date of the recent past names no booking; any named day that is the booking's is enough.
+    expect(check('キャンセルします', '先日11月28日にお電話しました。キャンセルします')).toBeUndefined();
+    expect(check('12月10日の予約をキャンセルします', '11月28日と12月10日')).toBeUndefined();
+  });
+
+  it('another day or time is another booking: staff decide', () => {
+    expect(check('明日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('12月5日の予約をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('火曜日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('10時の予約をキャンセルします')).toBe('the time named is not the booking’s');
+    expect(check('I need to cancel my appointment tomorrow')).toBe('the day named is not the booking’s');
+    // Far enough back to be next year's: not the booking's either.
+    expect(check('1月5日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+  });
+});
