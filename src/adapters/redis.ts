@@ -43,9 +43,50 @@ export function createRedis(config: Connections, mode: 'worker' | 'command' = 'w
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: (n) => (n > 2 ? null : 200) };
   const [where] = target(config);
-  return typeof where === 'string'
-    ? new Redis(where, { ...opts, lazyConnect: false })
-    : new Redis({ ...where, ...opts, lazyConnect: false });
+  const redis =
+    typeof where === 'string'
+      ? new Redis(where, { ...opts, lazyConnect: false })
+      : new Redis({ ...where, ...opts, lazyConnect: false });
+  if (mode === 'worker') keepConnected(redis);
+  return redis;
+}
+
+/** How long a connection that ended on its own waits before connecting again. */
+export const RECONNECT_AFTER_END_MS = 250;
+
+/**
+ * The trap: ioredis gives up on a connection for good (status "end", every command then fails
+ * with "Connection is closed.") when a connect attempt itself fails, whatever `retryStrategy`
+ * says. With Sentinel that happens in a failover: a +switch-master notice that disconnects the
+ * connector while it is still asking the sentinels makes that attempt fail (found by the failover
+ * test under load; ioredis issue #1683 reports the same on EKS). A worker process must not be left
+ * with a dead connection, so one that ends without our disconnect() or quit() connects again; so
+ * do its duplicates (BullMQ's blocking connections are duplicates of ours).
+ */
+function keepConnected(redis: Redis): void {
+  let ours = false;
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (override) => {
+    const copy = duplicate(override);
+    keepConnected(copy);
+    return copy;
+  };
+  const disconnect = redis.disconnect.bind(redis);
+  const quit = redis.quit.bind(redis);
+  redis.disconnect = (reconnect = false) => {
+    if (!reconnect) ours = true;
+    disconnect(reconnect);
+  };
+  redis.quit = ((...args: Parameters<Redis['quit']>) => {
+    ours = true;
+    return quit(...args);
+  }) as Redis['quit'];
+  redis.on('end', () => {
+    if (ours) return;
+    setTimeout(() => {
+      if (!ours && redis.status === 'end') redis.connect().catch(() => undefined); // a failure ends it again: retried
+    }, RECONNECT_AFTER_END_MS).unref();
+  });
 }
 
 /**
