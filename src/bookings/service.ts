@@ -98,11 +98,20 @@ export function validateSeeker(input: BookInput): Omit<Seeker, 'id'> {
   return { seekerNumber, name, birthdate: input.birthdate, email, phone };
 }
 
-function event(action: BookingEvent['action'], actor: string, sequence: number, note?: string): BookingEvent {
+/** A time on record, from the services' clock: the same "now" the rules use. */
+const stamp = (deps: BookingDeps) => deps.clock.now().toUTC().toISO()!;
+
+function event(
+  deps: BookingDeps,
+  action: BookingEvent['action'],
+  actor: string,
+  sequence: number,
+  note?: string,
+): BookingEvent {
   const bad = textProblems({ actor });
   if (bad.length) throw new MadoguchiError('USAGE', bad.join('; '));
   return {
-    at: new Date().toISOString(),
+    at: stamp(deps),
     action,
     actor,
     sequence,
@@ -221,12 +230,13 @@ export async function book(deps: BookingDeps, input: BookInput): Promise<BookRes
     topic: input.topic.trim(),
     status: 'booked',
     sequence: 0,
-    createdAt: new Date().toISOString(),
+    createdAt: stamp(deps),
     ...(input.overrideLeadTime
       ? { leadTimeOverride: { by: input.actor, reason: input.overrideLeadTime.reason } }
       : {}),
     history: [
       event(
+        deps,
         'book',
         input.actor,
         0,
@@ -271,7 +281,7 @@ export async function reschedule(
     start: start.toUTC().toISO()!,
     end: start.plus({ minutes: deps.config.booking.slotMinutes }).toUTC().toISO()!,
     sequence,
-    history: [...cur.history, event('reschedule', actor, sequence, `from ${cur.start}`)],
+    history: [...cur.history, event(deps, 'reschedule', actor, sequence, `from ${cur.start}`)],
   };
   const res = await deps.store.rescheduleBooking(cur, next, order);
   if (res === 'stale')
@@ -309,8 +319,8 @@ export function cancel(
       ...b,
       status: 'cancelled',
       sequence,
-      cancel: { channel, at: new Date().toISOString() },
-      history: [...b.history, event('cancel', actor, sequence, `by ${channel}`)],
+      cancel: { channel, at: stamp(deps) },
+      history: [...b.history, event(deps, 'cancel', actor, sequence, `by ${channel}`)],
     }),
     { release: true, notify: true, bump: true },
   );
@@ -344,7 +354,7 @@ export async function reinstate(deps: BookingDeps, id: string, actor: string): P
     ...rest,
     status: 'booked',
     sequence,
-    history: [...cur.history, event('reinstate', actor, sequence, `cancelled by mail ${mail}`)],
+    history: [...cur.history, event(deps, 'reinstate', actor, sequence, `cancelled by mail ${mail}`)],
   };
   const res = await deps.store.reinstate(cur, next);
   if (res === 'stale')
@@ -362,7 +372,7 @@ export function attend(deps: BookingDeps, id: string, actor: string): Promise<Bo
     (b, sequence) => ({
       ...b,
       status: 'attended',
-      history: [...b.history, event('attend', actor, sequence)],
+      history: [...b.history, event(deps, 'attend', actor, sequence)],
     }),
     { release: false, notify: false, bump: false },
   );
@@ -387,10 +397,11 @@ export async function markNoShow(
     ...cur,
     status: 'noshow',
     sequence,
-    cancel: { channel: 'noshow', at: new Date().toISOString() },
+    cancel: { channel: 'noshow', at: stamp(deps) },
     history: [
       ...cur.history,
       event(
+        deps,
         'noshow',
         'system',
         sequence,
