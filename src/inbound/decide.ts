@@ -81,6 +81,10 @@ export function decide(f: Facts): Plan {
     if (f.upcoming.length !== 1)
       return triage(f, 'C1', f.upcoming.length ? 'several upcoming bookings' : 'no upcoming booking');
     const b = f.upcoming[0]!;
+    // A mail handled late (a backlog, or released from quarantine days after: it keeps its
+    // INTERNALDATE) cannot mean a booking made, moved or reinstated after it arrived.
+    if (lastSetAt(b) > f.receivedAt.toMillis())
+      return triage(f, 'C1', 'the booking was made or changed after this mail arrived');
     const other = notTheBooking(i.named, jst(b.start), jst(b.end), f.receivedAt);
     if (other) return triage(f, 'C1', other);
     return cancellation(f, b, i.sentence);
@@ -111,6 +115,15 @@ export function decide(f: Facts): Plan {
  * C1: before the consultation day (JST) → cancel; C2: on the day → phone only. Either way the
  * staff member is told, quoting what was taken as the request, so a wrong one is caught that day.
  */
+/** When the booking was last made, moved or reinstated (ms). */
+const lastSetAt = (b: Booking): number =>
+  Math.max(
+    Date.parse(b.createdAt ?? '') || 0,
+    ...(b.history ?? [])
+      .filter((e) => e.action === 'book' || e.action === 'reschedule' || e.action === 'reinstate')
+      .map((e) => Date.parse(e.at) || 0),
+  );
+
 function cancellation(f: Facts, b: Booking, quote: string): Plan {
   const day = jstDate(jst(b.start));
   const received = jstDate(f.receivedAt);

@@ -124,6 +124,31 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
       expect(declined(stale)).toMatchObject({ rule: 'itip-reply', action: 'staff-triage', triage: true });
   });
 
+  it('a mail handled late does not cancel a booking made, moved or reinstated after it arrived', () => {
+    const at = (iso: string, action: 'book' | 'reschedule' | 'reinstate' | 'attend') =>
+      ({ at: iso, action, actor: 'staff', sequence: 0 }) as const;
+    const late = (b: Partial<Booking>) =>
+      decide(facts('2026-12-14T09:00:00', { upcoming: [{ ...booking, ...b }] }));
+    // received 14 Dec 09:00 JST = 00:00 UTC
+    expect(
+      late({ createdAt: '2026-12-13T10:00:00.000Z', history: [at('2026-12-13T10:00:00.000Z', 'book')] }),
+    ).toMatchObject({ action: 'cancel' });
+    for (const changed of [
+      { createdAt: '2026-12-14T02:00:00.000Z', history: [at('2026-12-14T02:00:00.000Z', 'book')] },
+      { createdAt: '2026-12-01T00:00:00.000Z', history: [at('2026-12-14T00:30:00.000Z', 'reschedule')] },
+      { createdAt: '2026-12-01T00:00:00.000Z', history: [at('2026-12-14T00:30:00.000Z', 'reinstate')] },
+    ])
+      expect(late(changed)).toMatchObject({
+        rule: 'C1',
+        action: 'staff-triage',
+        reason: 'the booking was made or changed after this mail arrived',
+      });
+    // Attendance and the like are not a new booking.
+    expect(
+      late({ createdAt: '2026-12-01T00:00:00.000Z', history: [at('2026-12-14T00:30:00.000Z', 'attend')] }),
+    ).toMatchObject({ action: 'cancel' });
+  });
+
   it('C1: received 23:59:59 JST the day before → cancel, confirming reply', () => {
     expect(decide(facts('2026-12-15T23:59:59'))).toMatchObject({
       rule: 'C1',
