@@ -111,10 +111,6 @@ export function decide(f: Facts): Plan {
   return triage(f, 'triage', 'no automatic action');
 }
 
-/**
- * C1: before the consultation day (JST) → cancel; C2: on the day → phone only. Either way the
- * staff member is told, quoting what was taken as the request, so a wrong one is caught that day.
- */
 /** When the booking was last made, moved or reinstated (ms). */
 const lastSetAt = (b: Booking): number =>
   Math.max(
@@ -124,6 +120,10 @@ const lastSetAt = (b: Booking): number =>
       .map((e) => Date.parse(e.at) || 0),
   );
 
+/**
+ * C1: before the consultation day (JST) → cancel; C2: on the day → phone only. Either way the
+ * staff member is told, quoting what was taken as the request, so a wrong one is caught that day.
+ */
 function cancellation(f: Facts, b: Booking, quote: string): Plan {
   const day = jstDate(jst(b.start));
   const received = jstDate(f.receivedAt);
