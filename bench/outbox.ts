@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import { createSmtpTransport } from '../src/adapters/smtp.js';
 import { loadConfig } from '../src/config/load.js';
 import { createOutboxQueue, enqueueMail, jobIdFor, OUTBOX_QUEUE } from '../src/outbox/queue.js';
-import { startOutbox } from '../src/outbox/worker.js';
+import { OUTBOX_CONCURRENCY, startOutbox } from '../src/outbox/worker.js';
 import { createContext } from '../src/runtime/context.js';
 import { workerOptions } from '../src/runtime/queues.js';
 import type { Bench } from './registry.js';
@@ -54,7 +54,11 @@ export const outboxBench: Bench = {
         const queue = createOutboxQueue(ctx);
         const smtp = side === 'bull' ? createSmtpTransport(ctx.config) : undefined;
         const worker = smtp
-          ? new Worker(OUTBOX_QUEUE, (job) => smtp.sendMail(job.data.mail), workerOptions(ctx, 16))
+          ? new Worker(
+              OUTBOX_QUEUE,
+              (job) => smtp.sendMail(job.data.mail),
+              workerOptions(ctx, OUTBOX_CONCURRENCY),
+            )
           : await startOutbox(ctx);
         if (worker instanceof Worker) await worker.waitUntilReady();
         const before = sink.messages.length;

@@ -8,6 +8,14 @@ import { stores } from '../storage/encrypted-store.js';
 import { OUTBOX_QUEUE, type OutboxJob } from './queue.js';
 import { sendOutboxMail } from './send.js';
 
+/**
+ * Jobs at a time: four times the SMTP pool. While jobs do their Redis steps (fetch, sent marker,
+ * completion), others wait in nodemailer's queue, so no SMTP session waits on Redis. The outbox
+ * bench's BullMQ-alone side uses it too (`npm run bench -- outbox`, with this changed): 8 gave
+ * 63-70 % of raw nodemailer, 16 gave 72-75 %, 32 no more.
+ */
+export const OUTBOX_CONCURRENCY = 16;
+
 /** The outbox process: sends queued mail through the configured SMTP server. */
 export async function startOutbox(ctx: Context): Promise<Handle> {
   const transport = createSmtpTransport(ctx.config);
@@ -23,10 +31,7 @@ export async function startOutbox(ctx: Context): Promise<Handle> {
         end();
       }
     },
-    // Four times the SMTP pool: while jobs do their Redis steps (fetch, sent marker, completion),
-    // others wait in nodemailer's queue, so no SMTP session waits on Redis. Measured with the outbox
-    // bench's BullMQ-alone side: 8 gave 63-70 % of raw nodemailer, 16 gave 72-75 %, 32 no more.
-    workerOptions(ctx, 16),
+    workerOptions(ctx, OUTBOX_CONCURRENCY),
   );
   worker.on('completed', (job, res) => {
     log.info('mail done', { job: job.id, kind: job.data.kind, ...job.data.refs, status: res.status });
