@@ -117,9 +117,8 @@ export const inboundBench: Bench = {
     // noisy: the median of each side is reported, with its range). Baseline: the mix fetched with
     // imapflow and parsed with mailparser, nothing else. madoguchi: deployed as in
     // docker-compose.yml, the inbound worker and the outbox in processes of their own, started once
-    // and kept, as in production (fresh ones per round measured their JIT warming up more than
-    // their work: 3.2 against 2.0 ms of outbox CPU per reply); the watcher here, beside the SMTP
-    // sink. Each round a new mix (new Message-IDs and files: new mail, not duplicates) is appended
+    // and kept, as in production (fresh ones per round measured their JIT warming up as well as
+    // their work); the watcher here, beside the SMTP sink. Each round a new mix (new Message-IDs and files: new mail, not duplicates) is appended
     // with the watcher stopped, then the watcher started and the clock run until every decision
     // is carried out.
     const mails = benchMix(MIX_N);
