@@ -111,13 +111,13 @@ export function decide(f: Facts): Plan {
   return triage(f, 'triage', 'no automatic action');
 }
 
-/** When the booking was last made, moved or reinstated (ms). */
+/** When the booking was last made, moved or reinstated (ms), from its history. */
 const lastSetAt = (b: Booking): number =>
   Math.max(
-    Date.parse(b.createdAt ?? '') || 0,
-    ...(b.history ?? [])
+    0,
+    ...b.history
       .filter((e) => e.action === 'book' || e.action === 'reschedule' || e.action === 'reinstate')
-      .map((e) => Date.parse(e.at) || 0),
+      .map((e) => Date.parse(e.at)),
   );
 
 /**

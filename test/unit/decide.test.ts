@@ -97,6 +97,7 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     status: 'booked',
     start: '2026-12-16T01:00:00.000Z', // 10:00 JST
     end: '2026-12-16T01:30:00.000Z',
+    history: [] as Booking['history'],
   } as Booking;
   const facts = (received: string, over: Partial<Facts> = {}): Facts => ({
     hash: 'h',

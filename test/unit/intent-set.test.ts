@@ -26,6 +26,7 @@ const bookingFor = (r: Row): Booking => {
     status: 'booked',
     start: start.toUTC().toISO()!,
     end: start.plus({ minutes: 30 }).toUTC().toISO()!,
+    history: [] as Booking['history'],
   } as Booking;
 };
 
