@@ -22,9 +22,12 @@ export function jst(instant: Date | number | string): DateTime {
 /** The JST calendar date, 'YYYY-MM-DD'. */
 export const jstDate = (dt: DateTime): string => dt.setZone(ZONE).toISODate()!;
 
+/** Weekday names as Japanese writes them, Monday first (luxon's weekday 1 is index 0). */
+export const JA_WEEKDAYS = '月火水木金土日';
+
 /** '2026年12月1日(火) 10:00〜10:30' for messages. */
 export function formatJaRange(start: DateTime, end: DateTime): string {
   const s = start.setZone(ZONE);
-  const wd = '月火水木金土日'[s.weekday - 1];
+  const wd = JA_WEEKDAYS[s.weekday - 1];
   return `${s.year}年${s.month}月${s.day}日(${wd}) ${s.toFormat('HH:mm')}〜${end.setZone(ZONE).toFormat('HH:mm')}`;
 }

@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info } from 'luxon';
+import { JA_WEEKDAYS } from '../domain/time.js';
 import { fold } from './sentences.js';
 
 /**
@@ -18,25 +19,15 @@ export interface Named {
   times: Array<{ hour: number; minute: number }>;
 }
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
+// English names from luxon (ICU), lower case as the folded text is; weekdays Monday first.
+const MONTHS = Info.months('long', { locale: 'en' }).map((m) => m.toLowerCase());
 // Whole names or three-letter abbreviations ("dec 10", not "decide 10").
 const EN_MONTH = `(${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('|')})\\.?`;
 const monthOf = (name: string) => MONTHS.findIndex((m) => m.startsWith(name)) + 1;
-const JA_WEEKDAYS = '月火水木金土日';
-const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const MONTH_DAY = new RegExp(`\\b${EN_MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'g');
+const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH}\\b`, 'g');
+const JA_WEEKDAY = new RegExp(`([${JA_WEEKDAYS}])曜`, 'g');
+const EN_WEEKDAYS = Info.weekdays('long', { locale: 'en' }).map((d) => d.toLowerCase());
 
 const valid = (month: number, day: number) => month >= 1 && month <= 12 && day >= 1 && day <= 31;
 
@@ -47,12 +38,9 @@ function datesIn(text: string): Named['dates'] {
   // 12/10 and 2026/12/10; not a fraction inside a longer number, nor a URL's path.
   for (const m of text.matchAll(/(?<![\d/.:])(?:\d{4}\/)?(\d{1,2})\/(\d{1,2})(?![\d/])/g))
     add(Number(m[1]), Number(m[2]));
-  for (const m of text.matchAll(new RegExp(`\\b${EN_MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'g')))
-    add(monthOf(m[1]!), Number(m[2]));
-  for (const m of text.matchAll(
-    new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH}\\b`, 'g'),
-  ))
-    add(monthOf(m[2]!), Number(m[1]));
+  // matchAll works on a copy of a global pattern: these module-level ones keep no state.
+  for (const m of text.matchAll(MONTH_DAY)) add(monthOf(m[1]!), Number(m[2]));
+  for (const m of text.matchAll(DAY_MONTH)) add(monthOf(m[2]!), Number(m[1]));
   return out;
 }
 
@@ -86,7 +74,7 @@ export function namedWhen(ownText: string, sentence: string): Named {
   if (/明日|あした|tomorrow/.test(rest)) daysAhead.push(1);
   if (/今日|本日|today/.test(rest)) daysAhead.push(0);
   const weekdays = [
-    ...[...s.matchAll(/([月火水木金土日])曜/g)].map((m) => JA_WEEKDAYS.indexOf(m[1]!) + 1),
+    ...[...s.matchAll(JA_WEEKDAY)].map((m) => JA_WEEKDAYS.indexOf(m[1]!) + 1),
     ...EN_WEEKDAYS.flatMap((d, i) => (s.includes(d) ? [i + 1] : [])),
   ];
   return { dates: datesIn(fold(ownText)), daysAhead, weekdays, times: timesIn(s) };
