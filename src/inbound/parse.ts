@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import libbase64 from 'libbase64';
+import { Readable } from 'node:stream';
 import type { AddressObject } from 'mailparser';
 import type { Config } from '../config/schema.js';
 import { MadoguchiError } from '../errors.js';
 import type { BlobStore } from '../storage/encrypted-store.js';
+import { base64Body, base64Slices } from './base64.js';
 import { decodeJis, guessBytes } from './charset.js';
 import { collectMail, SPILLED_HEAD } from './collect.js';
 import { JapaneseIconv } from './iconv-bridge.js';
@@ -256,17 +257,6 @@ async function openForwarded(attachments: InboundPart[], limits: ParseLimits): P
     }
 }
 
-/**
- * A base64 body decoded to the bytes mailparser's decoder (libbase64's Decoder) gives: characters
- * outside the alphabet skipped, each '='-padded segment on its own. Node's decoder skips line breaks
- * and most junk itself but reads '-' and '_' as base64url; only a body holding those pays the strip.
- */
-function base64Body(body: Buffer): Buffer {
-  let s = body.toString('latin1');
-  if (body.includes(0x2d) || body.includes(0x5f)) s = s.replace(/[^a-zA-Z0-9+/=]/g, '');
-  return libbase64.decode(s);
-}
-
 /** Classic Mac OS files end lines with CR alone; mailparser would see one endless header line. */
 function lineEnds(raw: Buffer): Buffer {
   if (!raw.includes(0x0d) || raw.includes(0x0a)) return raw;
@@ -290,13 +280,35 @@ export async function fillSkimmed(
   const fill = async (a: InboundPart): Promise<InboundPart> => {
     if (!a.skimmed) return a;
     const { skimmed, ...rest } = a;
-    const content = base64Body(input.subarray(skimmed.start, skimmed.end));
-    const size = content.length;
-    if (spillTo && size > SPILL_ABOVE) {
-      const blob = await spillTo.putBuffer(content); // named by its SHA-256
-      return { ...rest, size, sha256: blob, content: Buffer.from(content.subarray(0, SPILLED_HEAD)), blob };
+    const body = input.subarray(skimmed.start, skimmed.end);
+    // A file that may spill is decoded into the store slice by slice, never held whole (issue #5).
+    // Its size was estimated from the body, an upper bound (skim.ts): one that turns out no larger
+    // than SPILL_ABOVE (line breaks, junk) is read back and held, as a whole parse holds it; the
+    // stored copy has no record and is collected (purge.ts).
+    if (spillTo && a.size > SPILL_ABOVE) {
+      const head: Buffer[] = [];
+      let held = 0;
+      const slices = function* () {
+        for (const b of base64Slices(body)) {
+          if (held < SPILLED_HEAD) {
+            const h = b.subarray(0, SPILLED_HEAD - held);
+            head.push(h);
+            held += h.length;
+          }
+          yield b;
+        }
+      };
+      const { hash, size } = await spillTo.put(Readable.from(slices()), Number.MAX_SAFE_INTEGER);
+      if (size <= SPILL_ABOVE) return { ...rest, size, sha256: hash, content: await spillTo.get(hash) };
+      return { ...rest, size, sha256: hash, content: Buffer.concat(head, held), blob: hash };
     }
-    return { ...rest, size, sha256: createHash('sha256').update(content).digest('hex'), content };
+    const content = base64Body(body);
+    return {
+      ...rest,
+      size: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      content,
+    };
   };
   const attachments: InboundPart[] = [];
   for (const a of mail.attachments) attachments.push(await fill(a)); // one decode at a time

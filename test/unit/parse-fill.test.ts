@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { isComplete, parseMail } from '../../src/inbound/parse.js';
+import { fillSkimmed, isComplete, parseMail } from '../../src/inbound/parse.js';
 import { parseThreads } from '../../src/inbound/parse-threads.js';
 import { stores } from '../../src/storage/encrypted-store.js';
 import { mail } from '../helpers/mail.js';
@@ -47,5 +47,45 @@ describe('a skimmed mail filled in a parse thread', () => {
     });
     // A fresh thread takes the next task.
     expect(isComplete(await threads.parse(hash, { fill: lite, spill: false }))).toBe(true);
+  });
+});
+
+// Over 8 MB a file goes to the document store while it is decoded (base64Slices), never held
+// whole; the result must still be what a whole parse gives, which spills the same file as it reads.
+describe('a skimmed file over 8 MB, filled into the document store', () => {
+  const limits = { maxBytes: 64 * 1024 * 1024 };
+  const { documents } = stores(config);
+  const fileMail = (file: string) =>
+    Buffer.from(
+      mail({ from: 'a@example.jp', subject: '履歴書', part: ['application/pdf; name="r.pdf"', file] }),
+    );
+  const filledAndWhole = async (raw: Buffer) => {
+    const lite = await parseMail(raw, limits, { skimAbove: 1024 * 1024 });
+    expect(isComplete(lite)).toBe(false);
+    const whole = await parseMail(raw, limits, { spillTo: documents });
+    return { filled: await fillSkimmed(raw, lite, limits, documents), whole };
+  };
+
+  it('is stored by its hash with its first 64 KB in memory, as the whole parse stores it', async () => {
+    const file = `%PDF-1.4\n${randomBytes(4.5 * 1024 * 1024).toString('hex')}`; // 9 MB
+    const { filled, whole } = await filledAndWhole(fileMail(file));
+    const a = filled.attachments.find((x) => x.filename === 'r.pdf')!;
+    expect(a.blob).toBeDefined();
+    expect(a.content.length).toBe(64 * 1024);
+    expect(filled).toEqual(whole);
+    expect((await documents.get(a.blob!)).toString()).toBe(file);
+  });
+
+  it('is held in memory when its body only looked larger than 8 MB (line breaks counted)', async () => {
+    const file = randomBytes(4 * 1024 * 1024).toString('hex'); // exactly 8 MB: not over the line
+    const { filled, whole } = await filledAndWhole(fileMail(file));
+    const i = filled.attachments.findIndex((x) => x.filename === 'r.pdf');
+    const [a, w] = [filled.attachments[i]!, whole.attachments[i]!];
+    expect(a.blob).toBeUndefined();
+    expect(a.content.equals(Buffer.from(file))).toBe(true);
+    // toEqual walks a Buffer byte by byte (minutes for 8 MB): the bytes are compared above.
+    expect(w.content.equals(a.content)).toBe(true);
+    expect({ ...a, content: 0 }).toEqual({ ...w, content: 0 });
+    expect({ ...filled, attachments: [] }).toEqual({ ...whole, attachments: [] });
   });
 });
