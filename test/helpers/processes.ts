@@ -41,13 +41,15 @@ function startedOnce(child: ChildProcess, count: number): Promise<void> {
 /**
  * One process as deployed (`node dist/workers/<name>.js`, as docker-compose.yml runs it): loads
  * only that process's libraries, unlike the CLI. Resolved once it has started. With PROF_DIR set,
- * it writes a V8 CPU profile there when it exits (how the inbound bench was profiled).
+ * it writes a V8 CPU profile there when it exits (how the inbound bench was profiled); with MEM_DIR
+ * set, a timeline of its memory (bench/mem-timeline.mjs; how the documents bench's peak was read).
  */
 export async function spawnWorker(name: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
       ...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []),
+      ...(process.env.MEM_DIR ? [`--import=${path.join(root, 'bench/mem-timeline.mjs')}`] : []),
       path.join(root, 'dist/workers', `${name}.js`),
     ],
     {
