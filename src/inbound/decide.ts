@@ -55,8 +55,10 @@ export function decide(f: Facts): Plan {
   const i = f.intent;
 
   if (i.kind === 'calendar-reply') {
-    const target = known ? f.upcoming.find((b) => b.uid === i.uid) : undefined;
-    if (!target) return triage(f, 'itip-reply', known ? 'no matching booking' : why);
+    if (!known) return triage(f, 'itip-reply', why);
+    if (i.problem) return triage(f, 'itip-reply', i.problem);
+    const target = f.upcoming.find((b) => b.uid === i.uid);
+    if (!target) return triage(f, 'itip-reply', 'no matching booking');
     // An answer to an invitation sent before a reschedule is about a time that no longer holds: a
     // DECLINED of the old time must not cancel the new one ([MS-OXOCAL]: a response whose sequence
     // is below the meeting's is out of date). Staff ask the seeker.

@@ -2,10 +2,11 @@ import { readMail } from '../intent/read.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
 import { type Named, namedWhen } from '../intent/when.js';
 import type { IntentWords } from '../intent/words.js';
+import { type CalendarReply, calendarReply } from './calendar-reply.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
 export type Intent =
-  | { kind: 'calendar-reply'; partstat: string; uid: string | undefined; sequence: number }
+  | ({ kind: 'calendar-reply' } & CalendarReply)
   /**
    * `sentence`: the sentence taken as the request, quoted to the staff member; `named`: the days and
    * times the mail names, which must be the booking's (when.ts).
@@ -44,32 +45,6 @@ export function splitQuoted(text: string): { own: string; quoted: string } {
   return { own: own.join('\n'), quoted: quoted.join('\n') };
 }
 
-/**
- * A calendar REPLY (RFC 5546 §3.2.3) in any text/calendar part: the first ATTENDEE's PARTSTAT, and
- * the SEQUENCE of the invitation it answers (absent = 0, RFC 5545 §3.8.7.4; clients copy it from
- * the invitation, so a reply to one sent before a reschedule carries an older one).
- */
-export function calendarReply(
-  parts: InboundPart[],
-): { partstat: string; uid: string | undefined; sequence: number } | undefined {
-  for (const p of parts) {
-    if (!/^(text\/calendar|application\/ics)/i.test(p.contentType)) continue;
-    const text = p.content.toString('utf8').replace(/\r?\n[ \t]/g, '');
-    if (!/^METHOD:REPLY\s*$/im.test(text)) continue;
-    const attendee = /^ATTENDEE[^:\r\n]*;PARTSTAT=([A-Z-]+)/im.exec(text);
-    return {
-      partstat: attendee?.[1]?.toUpperCase() ?? 'NEEDS-ACTION',
-      uid: /^UID:(.+)$/im.exec(text)?.[1]?.trim(),
-      sequence: sequenceOf(/^SEQUENCE:(.*)$/im.exec(text)?.[1]),
-    };
-  }
-  return undefined;
-}
-
-/** Absent is 0; present but not a number is NaN, which matches no booking (staff look at it). */
-const sequenceOf = (v: string | undefined) =>
-  v === undefined ? 0 : /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : Number.NaN;
-
 /** The parts that may be documents: not a calendar part or a delivery report. */
 export const documentParts = (parts: InboundPart[]) =>
   parts.filter((a) => !/^(text\/calendar|application\/ics|message\/delivery-status)/i.test(a.contentType));
@@ -79,7 +54,7 @@ export const documentParts = (parts: InboundPart[]) =>
  * cancellation or referral harms a seeker); a mention that is not one is 'unsure', for staff.
  */
 export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokenize = analyser): Intent {
-  const reply = calendarReply(m.attachments);
+  const reply = calendarReply(m.attachments, m.from);
   if (reply) return { kind: 'calendar-reply', ...reply };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;

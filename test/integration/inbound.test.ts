@@ -94,7 +94,7 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     expect(await s.store.triageCount()).toBeGreaterThan(0);
   });
 
-  it('calendar REPLY with PARTSTAT=DECLINED cancels like a mail (C1); ACCEPTED is recorded; a DECLINED of the time before a reschedule goes to staff', async () => {
+  it('calendar REPLY with PARTSTAT=DECLINED cancels like a mail (C1); ACCEPTED is recorded; a DECLINED of the time before a reschedule, or of another event in the same part, goes to staff', async () => {
     const { booking } = await seekerWithBooking(s.svc, 'ics@example.jp', slot(future, '10:30'));
     const reply = (partstat: string, sequence = '') =>
       mail({
@@ -117,6 +117,21 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     await waitHandled('box1', idOf(stale));
     expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
     expect(await s.store.triageCount()).toBe(triaged + 1);
+    // One part holding our invitation (this booking's UID, SEQUENCE 1) and then a DECLINED of
+    // another event: each value is read from the reply's own event, so this one names no booking.
+    const mixed = mail({
+      from: 'ics@example.jp',
+      subject: 'Declined: 別の会議',
+      part: [
+        'text/calendar; charset=utf-8; method=REPLY',
+        `BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:${booking.uid}\r\nSEQUENCE:1\r\nATTENDEE;RSVP=TRUE:mailto:ics@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n` +
+          'BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:other-meeting@example.jp\r\nATTENDEE;PARTSTAT=DECLINED:mailto:ics@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      ],
+    });
+    await appendRaw('box1', 'INBOX', mixed);
+    await waitHandled('box1', idOf(mixed));
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
+    expect(await s.store.triageCount()).toBe(triaged + 2);
     const dec = reply('DECLINED', 'SEQUENCE:1\r\n');
     await appendRaw('box1', 'INBOX', dec);
     await waitHandled('box1', idOf(dec));

@@ -125,6 +125,23 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
       expect(declined(stale)).toMatchObject({ rule: 'itip-reply', action: 'staff-triage', triage: true });
   });
 
+  it('a calendar reply that cannot be acted on (calendar-reply.ts: problem) goes to staff, even a DECLINED', () => {
+    const plan = decide(
+      facts('2026-12-14T09:00:00', {
+        intent: {
+          kind: 'calendar-reply',
+          partstat: 'DECLINED',
+          uid: 'u',
+          sequence: 0,
+          problem: 'a calendar reply about one occurrence of an event',
+        },
+      }),
+    );
+    expect(plan).toMatchObject({ rule: 'itip-reply', action: 'staff-triage', triage: true });
+    expect(plan.reason).toBe('a calendar reply about one occurrence of an event');
+    expect(plan.bookingId).toBeUndefined();
+  });
+
   it('a mail handled late does not cancel a booking made, moved or reinstated after it arrived', () => {
     const at = (iso: string, action: 'book' | 'reschedule' | 'reinstate' | 'attend') =>
       ({ at: iso, action, actor: 'staff', sequence: 0 }) as const;
