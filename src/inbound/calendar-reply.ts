@@ -110,6 +110,17 @@ const sequenceOf = (v: string | undefined) =>
   v === undefined ? 0 : /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : Number.NaN;
 
 const isCalendar = (p: InboundPart) => /^(text\/calendar|application\/ics)/i.test(p.contentType);
+const REPLY = /^METHOD:\s*REPLY\s*$/im;
+const COUNTER = /^METHOD:\s*COUNTER\s*$/im;
+const hasMethod = (p: InboundPart, method: RegExp) =>
+  method.test(p.content.toString('latin1', 0, MAX_PART_BYTES));
+
+/**
+ * A calendar proposing another time for our invitation (RFC 5546 §3.2.7 COUNTER: Outlook's "Propose
+ * New Time"). Changes are by phone only (B8): it is a change request, whatever its text says.
+ */
+export const calendarCounter = (parts: InboundPart[]): boolean =>
+  parts.some((p) => isCalendar(p) && hasMethod(p, COUNTER));
 
 /**
  * The REPLY in a mail's calendar parts, or undefined when none holds one. Its event must be one
@@ -121,7 +132,7 @@ export function calendarReply(parts: InboundPart[], from: string | undefined): C
   const events = new Map<string, Component>();
   let unreadable = false;
   for (const p of parts.filter(isCalendar)) {
-    if (!/^METHOD:\s*REPLY\s*$/im.test(p.content.toString('latin1', 0, MAX_PART_BYTES))) continue;
+    if (!hasMethod(p, REPLY)) continue;
     const tree = p.content.length <= MAX_PART_BYTES ? components(p.content.toString('utf8')) : undefined;
     if (!tree) {
       unreadable = true;

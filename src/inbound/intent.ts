@@ -2,7 +2,7 @@ import { readMail } from '../intent/read.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
 import { type Named, namedWhen } from '../intent/when.js';
 import type { IntentWords } from '../intent/words.js';
-import { type CalendarReply, calendarReply } from './calendar-reply.js';
+import { type CalendarReply, calendarCounter, calendarReply } from './calendar-reply.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
 export type Intent =
@@ -56,6 +56,7 @@ export const documentParts = (parts: InboundPart[]) =>
 export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokenize = analyser): Intent {
   const reply = calendarReply(m.attachments, m.from);
   if (reply) return { kind: 'calendar-reply', ...reply };
+  if (calendarCounter(m.attachments)) return { kind: 'booking-request' };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
   const own = ownWords(m.text);

@@ -88,6 +88,22 @@ describe('intent (Japanese and English)', () => {
       sequence: Number.NaN,
     });
   });
+
+  it('a calendar proposing another time (METHOD:COUNTER, Outlook\'s "Propose New Time") is a change request (B8)', () => {
+    const counter = {
+      filename: 'invite.ics',
+      contentType: 'text/calendar; method=COUNTER',
+      size: 1,
+      sha256: '',
+      content: Buffer.from(
+        'BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:abc@x\r\nDTSTART:20261211T050000Z\r\nATTENDEE;PARTSTAT=TENTATIVE:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      ),
+      inline: false,
+    };
+    expect(detectIntent(mail('New Time Proposed: オンライン相談', '', [counter]), scope)).toEqual({
+      kind: 'booking-request',
+    });
+  });
 });
 
 describe('decision for a cancellation by mail (C1, C2), in JST whatever the process TZ', () => {
