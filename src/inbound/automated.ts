@@ -63,25 +63,50 @@ export function automatedKind(m: ParsedMail, loopHeader: string): AutomatedKind 
   return undefined;
 }
 
-/** Message-IDs of ours quoted in a DSN (its returned headers or body), and failed recipients. */
+const RECIPIENT = /^(?:Final|Original)-Recipient:\s*rfc822;\s*<?([^\s<>;]+@[^\s<>;]+)>?/gim;
+
+/**
+ * The recipients the delivery-status parts (RFC 3464 §2.3) report failed: a per-recipient block
+ * with Action: failed, or without an Action but with a 5.x.x Status. A "still trying" notice
+ * (Action: delayed, two in the corpus) or a success report (delivered, relayed, expanded) is no
+ * failure: the trap was reading every Final-Recipient in the mail, which flagged a seeker's
+ * address on a 4-hour delay notice. Undefined when the mail has no delivery-status part.
+ */
+function failedInReports(m: ParsedMail): string[] | undefined {
+  // message/global-delivery-status: the same fields in UTF-8 (RFC 6533).
+  const reports = m.attachments.filter((a) => /^message\/(global-)?delivery-status/i.test(a.contentType));
+  if (!reports.length) return undefined;
+  const failed: string[] = [];
+  for (const r of reports)
+    for (const block of r.content
+      .toString('latin1')
+      .replace(/\r?\n[ \t]+/g, ' ') // unfolded (RFC 5322 §2.2.3)
+      .split(/\r?\n[ \t]*\r?\n/)) {
+      const action = /^Action:\s*([a-z-]+)/im.exec(block)?.[1]?.toLowerCase();
+      if (action === 'failed' || (!action && /^Status:\s*5\./im.test(block)))
+        for (const x of block.matchAll(RECIPIENT)) failed.push(x[1]!.toLowerCase());
+    }
+  return failed;
+}
+
+/**
+ * Message-IDs of ours quoted in a DSN (its returned headers or body), and failed recipients; none
+ * of either when its delivery-status parts report no failure (only delays or deliveries).
+ */
 export function bounceDetails(
   m: ParsedMail,
   raw: Buffer,
   messageIdDomain: string,
 ): { ourMessageIds: string[]; recipients: string[] } {
   const s = raw.toString('latin1');
+  const reported = failedInReports(m);
+  const recipients = reported ?? [...s.matchAll(RECIPIENT)].map((x) => x[1]!.toLowerCase());
+  for (const v of m.headers.get('x-failed-recipients') ?? [])
+    for (const a of v.split(',')) if (a.includes('@')) recipients.push(a.trim().toLowerCase());
+  if (reported && !recipients.length) return { ourMessageIds: [], recipients: [] };
   const dom = messageIdDomain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const ourMessageIds = [...new Set(s.match(new RegExp(`<[^<>\\s@]+@${dom}>`, 'gi')) ?? [])].filter(
     (id) => id !== m.messageId,
   );
-  const recipients = [
-    ...new Set(
-      [...s.matchAll(/^(?:Final|Original)-Recipient:\s*rfc822;\s*<?([^\s<>;]+@[^\s<>;]+)>?/gim)].map((x) =>
-        x[1]!.toLowerCase(),
-      ),
-    ),
-  ];
-  for (const v of m.headers.get('x-failed-recipients') ?? [])
-    for (const a of v.split(',')) if (a.includes('@')) recipients.push(a.trim().toLowerCase());
   return { ourMessageIds, recipients: [...new Set(recipients)] };
 }

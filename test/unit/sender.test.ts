@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { senderTrust } from '../../src/inbound/auth-results.js';
-import { automatedKind } from '../../src/inbound/automated.js';
+import { automatedKind, bounceDetails } from '../../src/inbound/automated.js';
 import { parseMail } from '../../src/inbound/parse.js';
 import { CORPUS } from '../helpers/corpus.js';
 
@@ -75,4 +75,58 @@ describe('bounces are judged by content, not by a null Return-Path (issue #13 pa
       expect(await kind(readFileSync(path.join(CORPUS, 'email-autoreply', f)))).toBe('auto-reply');
     },
   );
+});
+
+describe('a DSN flags only the recipients it reports failed (RFC 3464 §2.3.3 Action)', () => {
+  const details = async (raw: Buffer) => bounceDetails(await parse(raw), raw, 'madoguchi.localhost');
+  const corpus = (f: string) => readFileSync(path.join(CORPUS, 'email-bounce', f));
+
+  it.each(['sisimai__rfc3464-07.eml', 'mailgem__report_422.eml'])(
+    'a delay notice (Action: delayed), %s: no address flagged, no send marked failed',
+    async (f) => {
+      expect(await details(corpus(f))).toEqual({ ourMessageIds: [], recipients: [] });
+    },
+  );
+
+  it('a failure in the corpus still flags its recipient', async () => {
+    expect((await details(corpus('jpmobile__bounced-jp.eml'))).recipients).toHaveLength(1);
+  });
+
+  it('one report, three recipients: failed, delayed, and one with only a 5.x.x Status (folded)', async () => {
+    const dsn = Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.example.jp',
+        'Subject: Undelivered Mail Returned to Sender',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        '',
+        '--B',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.jp',
+        '',
+        'Final-Recipient: rfc822; gone@example.jp',
+        'Action: failed',
+        'Status: 5.1.1',
+        '',
+        'Final-Recipient: rfc822; slow@example.jp',
+        'Action: delayed',
+        'Status: 4.4.1',
+        '',
+        'Final-Recipient: rfc822;',
+        ' nobody@example.jp',
+        'Status: 5.1.1',
+        '--B',
+        'Content-Type: text/rfc822-headers',
+        '',
+        'Message-ID: <inv-1@madoguchi.localhost>',
+        '--B--',
+        '',
+      ].join('\r\n'),
+    );
+    expect(await details(dsn)).toEqual({
+      ourMessageIds: ['<inv-1@madoguchi.localhost>'],
+      recipients: ['gone@example.jp', 'nobody@example.jp'],
+    });
+  });
 });
