@@ -109,7 +109,14 @@ const address = (v: string) =>
 const sequenceOf = (v: string | undefined) =>
   v === undefined ? 0 : /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : Number.NaN;
 
-const isCalendar = (p: InboundPart) => /^(text\/calendar|application\/ics)/i.test(p.contentType);
+/**
+ * A calendar part: labelled so, or an iCalendar object by its content whatever its label (some
+ * clients attach a reply as application/octet-stream "invite.ics"; read as a document, it was
+ * refused as one and the decline was lost).
+ */
+export const isCalendar = (p: InboundPart): boolean =>
+  /^(text\/calendar|application\/ics)/i.test(p.contentType) ||
+  /^\uFEFF?\s*BEGIN:VCALENDAR\r?\n/i.test(p.content.toString('utf8', 0, 64));
 const REPLY = /^METHOD:\s*REPLY\s*$/im;
 const COUNTER = /^METHOD:\s*COUNTER\s*$/im;
 const hasMethod = (p: InboundPart, method: RegExp) =>

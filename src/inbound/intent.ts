@@ -2,7 +2,7 @@ import { readMail } from '../intent/read.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
 import { type Named, namedWhen } from '../intent/when.js';
 import type { IntentWords } from '../intent/words.js';
-import { type CalendarReply, calendarCounter, calendarReply } from './calendar-reply.js';
+import { type CalendarReply, calendarCounter, calendarReply, isCalendar } from './calendar-reply.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
 export type Intent =
@@ -47,7 +47,7 @@ export function splitQuoted(text: string): { own: string; quoted: string } {
 
 /** The parts that may be documents: not a calendar part or a delivery report. */
 export const documentParts = (parts: InboundPart[]) =>
-  parts.filter((a) => !/^(text\/calendar|application\/ics|message\/delivery-status)/i.test(a.contentType));
+  parts.filter((a) => !isCalendar(a) && !/^message\/delivery-status/i.test(a.contentType));
 
 /**
  * The sender's intent, in order of precedence. Only a plain request acts (precision first: a wrong

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarReply } from '../../src/inbound/calendar-reply.js';
+import { documentParts } from '../../src/inbound/intent.js';
 import type { InboundPart } from '../../src/inbound/parse.js';
 
 // A DECLINED cancels a booking (decide.ts): the reply must be read as iCalendar is written, its
@@ -77,6 +78,19 @@ describe('calendarReply: the ATTENDEE line as clients write it', () => {
     expect(
       read([part(calendar('REPLY', event(['ATTENDEE;PARTSTAT=DECLINED:mailto:taro@example.jp'], alarm)))]),
     ).toEqual(DECLINED);
+  });
+});
+
+describe('calendarReply: a calendar part is known by its content, not only its label', () => {
+  it('a reply attached as application/octet-stream "invite.ics" is read, and is no document', () => {
+    const p = part(
+      calendar('REPLY', event(['ATTENDEE;PARTSTAT=DECLINED:mailto:taro@example.jp'])),
+      'application/octet-stream',
+    );
+    expect(read([p])).toEqual(DECLINED);
+    expect(documentParts([p])).toEqual([]);
+    const pdf = part('%PDF-1.4\n', 'application/octet-stream');
+    expect(documentParts([p, pdf])).toEqual([pdf]);
   });
 });
 
