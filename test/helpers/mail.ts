@@ -71,3 +71,35 @@ export function mail(spec: MailSpec): string {
 
 /** The Message-ID of a raw mail this helper wrote (to find it again with waitHandled). */
 export const idOf = (raw: string) => /^Message-ID: (.+)$/m.exec(raw)![1]!.trim();
+
+/**
+ * A delivery status notification (RFC 3464) from a mail system: a text part, one delivery-status
+ * part with a block of fields per recipient, and the returned message's headers naming `returned`.
+ */
+export function dsnMail(recipients: string[][], returned: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.example.jp',
+    'To: consult@madoguchi.localhost',
+    'Subject: Undelivered Mail Returned to Sender',
+    `Message-ID: <dsn-${Date.now()}-${Math.random().toString(36).slice(2)}@mx.example.jp>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+    '',
+    '--B',
+    'Content-Type: text/plain',
+    '',
+    'Delivery failed.',
+    '--B',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.jp',
+    ...recipients.flatMap((fields) => ['', ...fields]),
+    '--B',
+    'Content-Type: text/rfc822-headers',
+    '',
+    `Message-ID: ${returned}`,
+    'Subject: invitation',
+    '--B--',
+    '',
+  ].join('\r\n');
+}

@@ -12,7 +12,7 @@ import {
   seekerWithBooking,
   waitHandled,
 } from '../helpers/inbound.js';
-import { idOf, mail } from '../helpers/mail.js';
+import { dsnMail, idOf, mail } from '../helpers/mail.js';
 
 // Mail arrives "at" a JST instant: Dovecot keeps the INTERNALDATE we give to APPEND when it is
 // not in the future, so the day-boundary tests use a recent past office day D.
@@ -208,34 +208,10 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
 
   it('a DSN for one of our invitations marks that send failed and flags the address', async () => {
     const ours = '<bk_x.0.seeker@madoguchi.localhost>';
-    const dsn = [
-      'From: MAILER-DAEMON@mx.example.jp',
-      'To: consult@madoguchi.localhost',
-      'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: <dsn-${Date.now()}@mx.example.jp>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-      '',
-      '--B',
-      'Content-Type: text/plain',
-      '',
-      'Delivery failed.',
-      '--B',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.jp',
-      '',
-      'Final-Recipient: rfc822; gone@example.jp',
-      'Action: failed',
-      'Status: 5.1.1',
-      '--B',
-      'Content-Type: text/rfc822-headers',
-      '',
-      `Message-ID: ${ours}`,
-      'Subject: invitation',
-      '--B--',
-      '',
-    ].join('\r\n');
+    const dsn = dsnMail(
+      [['Final-Recipient: rfc822; gone@example.jp', 'Action: failed', 'Status: 5.1.1']],
+      ours,
+    );
     await appendRaw('box1', 'INBOX', dsn);
     await waitHandled('box1', idOf(dsn));
     expect(await s.store.redis.exists(s.store.k('bounced', ours))).toBe(1);

@@ -5,6 +5,7 @@ import { senderTrust } from '../../src/inbound/auth-results.js';
 import { automatedKind, bounceDetails } from '../../src/inbound/automated.js';
 import { parseMail } from '../../src/inbound/parse.js';
 import { CORPUS } from '../helpers/corpus.js';
+import { dsnMail } from '../helpers/mail.js';
 
 // Issue #13 parts 4 and 5: who the sender is, and whether a person wrote it at all.
 const parse = (s: string | Buffer) =>
@@ -94,35 +95,14 @@ describe('a DSN flags only the recipients it reports failed (RFC 3464 §2.3.3 Ac
 
   it('one report, three recipients: failed, delayed, and one with only a 5.x.x Status (folded)', async () => {
     const dsn = Buffer.from(
-      [
-        'From: MAILER-DAEMON@mx.example.jp',
-        'Subject: Undelivered Mail Returned to Sender',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-        '',
-        '--B',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.example.jp',
-        '',
-        'Final-Recipient: rfc822; gone@example.jp',
-        'Action: failed',
-        'Status: 5.1.1',
-        '',
-        'Final-Recipient: rfc822; slow@example.jp',
-        'Action: delayed',
-        'Status: 4.4.1',
-        '',
-        'Final-Recipient: rfc822;',
-        ' nobody@example.jp',
-        'Status: 5.1.1',
-        '--B',
-        'Content-Type: text/rfc822-headers',
-        '',
-        'Message-ID: <inv-1@madoguchi.localhost>',
-        '--B--',
-        '',
-      ].join('\r\n'),
+      dsnMail(
+        [
+          ['Final-Recipient: rfc822; gone@example.jp', 'Action: failed', 'Status: 5.1.1'],
+          ['Final-Recipient: rfc822; slow@example.jp', 'Action: delayed', 'Status: 4.4.1'],
+          ['Final-Recipient: rfc822;', ' nobody@example.jp', 'Status: 5.1.1'],
+        ],
+        '<inv-1@madoguchi.localhost>',
+      ),
     );
     expect(await details(dsn)).toEqual({
       ourMessageIds: ['<inv-1@madoguchi.localhost>'],
