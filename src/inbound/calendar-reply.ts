@@ -1,4 +1,4 @@
-import type { InboundPart } from './parse.js';
+import { type InboundPart, normaliseAddress } from './parse.js';
 
 // A seeker's calendar answering our invitation (RFC 5546 §3.2.3 REPLY). A DECLINED cancels a
 // booking (decide.ts), so every value must come from one reply event, read as iCalendar is written:
@@ -55,7 +55,7 @@ function contentLine(s: string): Line | undefined {
     i = eq + 1;
     let value = '';
     // Values separated by ',' (only the first is kept: PARTSTAT has one); a quoted one may hold ';:,'.
-    for (let first = true; ; first = false) {
+    for (let leading = true; ; leading = false) {
       let v: string;
       if (s[i] === '"') {
         const close = s.indexOf('"', i + 1);
@@ -67,7 +67,7 @@ function contentLine(s: string): Line | undefined {
         while (i < s.length && s[i] !== ';' && s[i] !== ':' && s[i] !== ',') i++;
         v = s.slice(start, i);
       }
-      if (first) value = v.trim();
+      if (leading) value = v.trim();
       if (s[i] !== ',') break;
       i++;
     }
@@ -100,11 +100,7 @@ function components(text: string): Component[] | undefined {
 }
 
 const first = (c: Component, name: string) => c.lines.find((l) => l.name === name);
-const address = (v: string) =>
-  v
-    .trim()
-    .replace(/^mailto:/i, '')
-    .toLowerCase();
+const address = (v: string) => normaliseAddress(v.trim().replace(/^mailto:/i, ''));
 
 const sequenceOf = (v: string | undefined) =>
   v === undefined ? 0 : /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : Number.NaN;
