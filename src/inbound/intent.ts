@@ -25,18 +25,27 @@ export type Intent =
  */
 export const ownWords = (text: string): string => splitQuoted(text).own;
 
+/**
+ * A line that starts the quoted message: a separator, a header block, or an attribution line. Mail
+ * clients write the last in their own words (Thunderbird "… wrote:", "…さんは書きました:", iOS
+ * "2026/12/03 10:00、… <a@b>のメール:"), and Gmail in Japanese with none, just the date, the
+ * sender and a colon ("2026年12月3日(木) 10:00 … <a@b>:"): a line ending in a colon that holds an
+ * address and a date or time is one too.
+ */
+const startsQuote = (line: string) =>
+  /^-{2,}\s*(original message|元のメッセージ|転送メッセージ|forwarded message)/i.test(line) ||
+  /^On .+wrote:\s*$/.test(line) ||
+  /(のメッセージ|のメール|wrote|書きました)[:：]\s*$/.test(line) ||
+  /^(差出人|From)[:：]/.test(line) ||
+  (/[:：]\s*$/.test(line) && /\S@\S/.test(line) && /\d{1,2}:\d{2}|\d{4}\s*[/年.-]/.test(line));
+
 /** The sender's own lines, and the quoted ones ("> " lines, and all from a reply header on). */
 export function splitQuoted(text: string): { own: string; quoted: string } {
   const own: string[] = [];
   const quoted: string[] = [];
   const lines = text.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
-    if (
-      /^-{2,}\s*(original message|元のメッセージ|転送メッセージ|forwarded message)/i.test(line.trim()) ||
-      /^On .+wrote:\s*$/.test(line.trim()) ||
-      /(のメッセージ|wrote|書きました)[:：]\s*$/.test(line.trim()) ||
-      /^(差出人|From)[:：]/.test(line.trim())
-    ) {
+    if (startsQuote(line.trim())) {
       quoted.push(...lines.slice(i));
       break;
     }

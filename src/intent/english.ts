@@ -12,6 +12,8 @@ const DOUBT =
   /\b(if|in case|whether|when|maybe|perhaps|might|may have to|thinking of|considering|not sure)\b/;
 const WANT =
   /\b(i'?d like to|i would like to|i want to|i wish to|i need to|i have to|i must|please|kindly|i'?ll|i will|i am writing to|i'?m writing to|let me)\b[^.]*\bcancel/;
+// "Please tell me how to cancel", "a question about cancelling": asks about it, not for it.
+const ABOUT = /\b(how|what|which|why|about|regarding|concerning)\b/;
 const OBJECT = /\bcancel(?:ling|ing)?\s+(?:my|the|our|this|that|your)?\s*([a-z'-]+(?:\s+[a-z-]+)?)/;
 const TIME = /^(on|for|at|tomorrow|today|monday|tuesday|wednesday|thursday|friday|the|\d)/;
 const ABSENCE =
@@ -32,6 +34,7 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
       .split(/[,;:]|\b(?:so|but|and|because)\b/)
       .at(-1) ?? '';
   if (NEGATION.test(clause) || /^\s+(is|was)\s+not\b/.test(after)) return { mode: 'negated', why: 'negated' };
+  if (ABOUT.test(clause)) return { mode: 'unsure', why: 'asks about it' };
   const object = OBJECT.exec(t)?.[1];
   if (object && !TIME.test(object) && !objects.some((o) => object.startsWith(o)))
     return { mode: 'unsure', why: 'names something else' };

@@ -61,6 +61,8 @@ const REQUEST = new Set([
   '申し上げる',
   '存ずる',
   'ます',
+  'ほしい', // 取り消してほしいです
+  '欲しい',
 ]);
 // Polite requests put as negative questions (〜していただけませんか): a request, not a negation.
 // Read from the surface, since the analyser splits いただけ oddly (い/た/だけ).

@@ -51,6 +51,54 @@ const BOOKING_VERBS = new Set([
   '願う',
 ]);
 
+// The verbs and nouns that make a cancellation word the thing asked for: doing it (キャンセルします,
+// 取り消させてください, キャンセルになります) or asking for it (キャンセルをお願いします).
+const DOING = new Set([
+  ...REQUEST_NOUNS,
+  'する',
+  'いたす',
+  '致す',
+  'させる',
+  'せる',
+  'なる',
+  'いただく',
+  '頂く',
+  'いただける',
+  '頂ける',
+  'くださる',
+  '下さる',
+  'もらう',
+  'もらえる',
+  '願う',
+  '申し上げる',
+  '存じる',
+  '存ずる',
+  'おねがい',
+]);
+// Words between a cancellation word and its verb that leave the verb its own: particles,
+// auxiliaries, adverbs (よろしく), prefixes (お, ご), symbols, days and times, dependent words
+// (の of 〜たいのですが, いる of 〜ている), and a noun with a
+// case particle of manner or place (メールで, 本日付けに).
+const ADJUNCT_CASE = new Set(['で', 'に', 'と', 'から', 'より']);
+const passesOver = (pred: Token[], k: number) => {
+  const t = pred[k]!;
+  if (['助詞', '助動詞', '副詞', '接頭詞', '記号'].includes(t.pos) || isTime(t) || t.sub === '非自立')
+    return true;
+  const next = pred[k + 1];
+  return isNoun(t) && next?.pos === '助詞' && ADJUNCT_CASE.has(next.surface);
+};
+
+/**
+ * The first content word of a cancellation word's predicate. A request is one only when that word
+ * is the cancelling or the asking: the office's own notices read otherwise (当日のキャンセルは
+ * 電話のみ受け付けます; 取り消しのお知らせをお送りしています), and a reply that quotes them without
+ * a marker must not cancel.
+ */
+function verbOf(pred: Token[]): Token | undefined {
+  for (let k = 0; k < pred.length; k++) if (!passesOver(pred, k)) return pred[k];
+  return undefined;
+}
+
 /** What the cancellation word at i names as its object, if anything: 予約を / 内定(の)取り消し. */
 function objectOf(tokens: Token[], i: number): Token[] {
   const prev = tokens[i - 1];
@@ -70,8 +118,13 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   if (object.length && !w.objects.some((o) => named.includes(o)) && !object.some(isTime))
     return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
   // A bare word (a subject "キャンセル") has no predicate, so asks nothing: unsure.
-  const mode = modeOf(predicate(tokens, i), tokens, s.question);
-  return mode === 'request' ? { mode } : { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
+  const pred = predicate(tokens, i);
+  const mode = modeOf(pred, tokens, s.question);
+  if (mode === 'request') {
+    const verb = verbOf(pred);
+    return verb && !DOING.has(verb.lemma) ? { mode: 'unsure', why: 'another verb' } : { mode };
+  }
+  return { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
 }
 
 /** 参加できなくなりました: not coming, said of the consultation, is a cancellation (C1). */

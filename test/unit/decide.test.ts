@@ -37,6 +37,12 @@ describe('intent (Japanese and English)', () => {
     ['Please cancel my appointment', 'cancel'],
     ['ｷｬﾝｾﾙお願いします', 'cancel'], // half-width katakana from old phones: NFKC
     ['ｷｬﾝｾﾙ', 'unsure'], // a bare word asks nothing: staff decide
+    ['予約を取り消してほしいです', 'cancel'],
+    ['明日の予約のキャンセルをメールでお願いします', 'cancel'],
+    // The clause's verb is another than cancelling or asking for it: about it, not for it.
+    ['予約のキャンセルについて教えてください', 'unsure'],
+    ['当日のキャンセルは電話のみ受け付けます', 'unsure'], // our own notice, quoted unmarked
+    ['Please tell me how to cancel my appointment', 'unsure'],
     ['キャンセル待ちはできますか', 'other'],
     ['内定取り消しについて相談したい', 'unsure'],
     ['予約を変更したいです', 'booking-request'],
@@ -54,6 +60,21 @@ describe('intent (Japanese and English)', () => {
     const outlook = 'よろしくお願いします\n-----Original Message-----\nキャンセルは電話で';
     expect(intent('', outlook)).toBe('other');
   });
+
+  it.each([
+    ['Gmail (ja)', '2026年12月3日(木) 10:00 ハローワーク <consult@example.jp>:'],
+    ['iOS (ja)', '2026/12/03 10:00、ハローワーク <consult@example.jp>のメール:'],
+    ['Thunderbird (ja)', '2026/12/03 10:00 に ハローワーク さんは書きました:'],
+    ['Gmail (en), wrapped', 'On Thu, Dec 3, 2026 at 10:00 AM Hello Work <consult@example.jp>\nwrote:'],
+  ])(
+    'a reply quoted without "> " marks, after an attribution line (%s), is not the sender’s words',
+    (_c, head) => {
+      const text = `承知しました。\n\n${head}\nキャンセルは電話またはメールで。\n当日のキャンセルは電話のみ`;
+      expect(ownWords(text).trim()).toMatch(/^承知しました。(\n\nOn .*)?$/);
+      // A line of the sender's own with a colon, an address or a time is not a quote's start.
+      expect(ownWords('連絡先: taro@example.jp\n明日10:00の予約をキャンセルします')).toContain('キャンセル');
+    },
+  );
 
   it('"キャンセルしません" is not a cancellation', () => {
     expect(intent('', '予定通り参加します。キャンセルしません。')).toBe('other');
