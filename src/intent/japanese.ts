@@ -130,8 +130,17 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
 /** 参加できなくなりました: not coming, said of the consultation, is a cancellation (C1). */
 function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
   const pred = predicate(tokens, i);
-  if (!pred.some(negative)) return undefined;
+  const neg = pred.findIndex(negative);
+  if (neg < 0) return undefined;
   if (doubtful(pred, tokens) || asking(pred, s.question)) return { mode: 'unsure', why: 'not a request' };
+  // 参加できない人, 参加できないことがあります: the negation describes a noun, not the sender.
+  // (ない, ぬ before a noun; not ず of 参加できず申し訳ありません, which goes on to the apology.)
+  const after = pred[neg + 1];
+  if (['ない', 'ぬ'].includes(pred[neg]!.surface) && isNoun(after) && !['の', 'ん'].includes(after!.lemma))
+    return { mode: 'unsure', why: 'describes a noun' };
+  // 参加できなかった, 参加できず申し訳ありませんでした: a consultation missed, not one to cancel;
+  // 参加できなくなりました is a change of state (なる), now.
+  if (pred.some(past) && !pred.some((t) => t.lemma === 'なる')) return { mode: 'unsure', why: 'past' };
   // "I cannot come" to what? Only the consultation named in the sentence makes it ours.
   return tokens.some((t) => has(w.objects, t))
     ? { mode: 'request' }

@@ -1,7 +1,7 @@
 import { readEnglish } from './english.js';
 import type { Mode } from './grammar.js';
 import { readJapanese, type SentenceReading } from './japanese.js';
-import { sentences } from './sentences.js';
+import { fold, sentences } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
 import { type IntentWords, mayMatch } from './words.js';
 
@@ -25,6 +25,11 @@ const MAX_SENTENCE = 500;
 // And no mail to the consultation desk needs more than this many sentences with the office's
 // words read: past it (a flood of them), the rest is left to staff, and the analyser's time bounded.
 const MAX_READ = 50;
+
+// A mail that takes something back ("キャンセルします、と送ったのは間違いです", "please ignore my
+// previous mail asking to cancel") is not itself a request, whatever sentence reads as one.
+const RETRACTS =
+  /間違[いえっ]|誤(り|って|送)|無視して|撤回|取り下げ|なかったことに|\b(ignore|disregard|by mistake|mistakenly|in error|retract|withdraw)\b/;
 
 const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
 
@@ -54,8 +59,12 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
     move ||= r.move;
   }
   const negated = cancel.find((h) => h.mode === 'negated');
-  const request = cancel.find((h) => h.mode === 'request');
-  const unsure = cancel.find((h) => h.mode === 'unsure');
+  const asked = cancel.find((h) => h.mode === 'request');
+  const retracted = asked && RETRACTS.test(fold(`${subject}\n${body}`));
+  const request = retracted ? undefined : asked;
+  const unsure = retracted
+    ? { ...asked, mode: 'unsure' as const, why: 'takes something back' }
+    : cancel.find((h) => h.mode === 'unsure');
   const c = negated ?? request ?? unsure;
   const sure = scope.find((h) => h.mode === 'request');
   const maybe = scope.find((h) => h.mode === 'unsure');

@@ -11,8 +11,10 @@ import { fold } from './sentences.js';
 export interface Named {
   /** Month and day written anywhere in the sender's own words or the subject (12月10日, 12/10, dec 10). */
   dates: Array<{ month: number; day: number }>;
-  /** In the request's sentence: 今日/本日 0, 明日 1, 明後日 2; today, tomorrow. */
+  /** In the request's sentence: 一昨日 -2, 昨日 -1, 今日/本日 0, 明日 1, 明後日 2; today, tomorrow, yesterday. */
   daysAhead: number[];
+  /** The request's sentence speaks of a consultation before now (先週, 前回, last week). */
+  earlier: boolean;
   /** In the request's sentence: ISO weekday, 1 = Monday. */
   weekdays: number[];
   /** In the request's sentence: times of day, 24-hour. */
@@ -67,17 +69,22 @@ function timesIn(s: string): Named['times'] {
 export function namedWhen(ownText: string, sentence: string): Named {
   const s = fold(sentence);
   const daysAhead: number[] = [];
-  // 明後日 before 明日: the longer word holds the shorter one. No bare きょう (東京, とうきょう).
+  // 明後日 before 明日, 一昨日 before 昨日: the longer word holds the shorter one. No bare きょう
+  // (東京, とうきょう). A past day ("昨日の相談に参加できず…") names a consultation already gone.
   const twoAhead = /明後日|あさって|day after tomorrow/g;
+  const twoBack = /一昨日|おととい|day before yesterday/g;
   if (twoAhead.test(s)) daysAhead.push(2);
-  const rest = s.replace(twoAhead, ' ');
+  if (twoBack.test(s)) daysAhead.push(-2);
+  const rest = s.replace(twoAhead, ' ').replace(twoBack, ' ');
   if (/明日|あした|tomorrow/.test(rest)) daysAhead.push(1);
   if (/今日|本日|today/.test(rest)) daysAhead.push(0);
+  if (/昨日|きのう|yesterday/.test(rest)) daysAhead.push(-1);
+  const earlier = /先週|前回|先月|last (week|time|month)|previous (consultation|appointment|session)/.test(s);
   const weekdays = [
     ...[...s.matchAll(JA_WEEKDAY)].map((m) => JA_WEEKDAYS.indexOf(m[1]!) + 1),
     ...EN_WEEKDAYS.flatMap((d, i) => (s.includes(d) ? [i + 1] : [])),
   ];
-  return { dates: datesIn(fold(ownText)), daysAhead, weekdays, times: timesIn(s) };
+  return { dates: datesIn(fold(ownText)), daysAhead, earlier, weekdays, times: timesIn(s) };
 }
 
 /**
@@ -102,6 +109,7 @@ export function notTheBooking(
       .map(({ month, day }) => month === start.month && day === start.day),
     ...n.daysAhead.map((k) => today.plus({ days: k }).hasSame(start, 'day')),
     ...n.weekdays.map((w) => w === start.weekday),
+    ...(n.earlier ? [false] : []),
   ];
   if (days.length && !days.some(Boolean)) return 'the day named is not the booking’s';
   // Minutes since midnight, in the booking's zone: named times are within [start, end).

@@ -43,6 +43,12 @@ describe('intent (Japanese and English)', () => {
     ['予約のキャンセルについて教えてください', 'unsure'],
     ['当日のキャンセルは電話のみ受け付けます', 'unsure'], // our own notice, quoted unmarked
     ['Please tell me how to cancel my appointment', 'unsure'],
+    // Not coming, said of a consultation already gone or of someone else: not a cancellation.
+    ['相談に参加できなかったので、改めて予約したいです', 'unsure'],
+    ['相談に参加できない人はどうなりますか', 'unsure'],
+    // A mail that takes a cancellation back.
+    ['明日の相談をキャンセルします、と送ったのは間違いです', 'unsure'],
+    ['Please ignore my previous email asking to cancel', 'unsure'],
     ['キャンセル待ちはできますか', 'other'],
     ['内定取り消しについて相談したい', 'unsure'],
     ['予約を変更したいです', 'booking-request'],

@@ -14,6 +14,7 @@ describe('the days and times a cancellation names (when.ts)', () => {
     expect(namedWhen('１２月１０日の件', '午後２時半の相談をキャンセルします')).toEqual({
       dates: [{ month: 12, day: 10 }],
       daysAhead: [],
+      earlier: false,
       weekdays: [],
       times: [{ hour: 14, minute: 30 }],
     });
@@ -34,6 +35,7 @@ describe('the days and times a cancellation names (when.ts)', () => {
     ).toEqual({
       dates: [],
       daysAhead: [],
+      earlier: false,
       weekdays: [],
       times: [],
     });
@@ -55,6 +57,13 @@ describe('the days and times a cancellation names (when.ts)', () => {
     expect(check('火曜日の相談をキャンセルします')).toBe('the day named is not the booking’s');
     expect(check('10時の予約をキャンセルします')).toBe('the time named is not the booking’s');
     expect(check('I need to cancel my appointment tomorrow')).toBe('the day named is not the booking’s');
+    // A consultation already gone: yesterday's, last week's, the previous one.
+    expect(check('昨日の相談に参加できず申し訳ありません')).toBe('the day named is not the booking’s');
+    expect(check('一昨日の面談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('先週の相談に参加できませんでした')).toBe('the day named is not the booking’s');
+    expect(check('I could not attend my appointment last week')).toBe('the day named is not the booking’s');
+    // Said of when it was booked, beside the booking's own day: the booking.
+    expect(check('先週予約した木曜日の相談をキャンセルします')).toBeUndefined();
     // Far enough back to be next year's: not the booking's either.
     expect(check('1月5日の相談をキャンセルします')).toBe('the day named is not the booking’s');
   });
