@@ -18,6 +18,9 @@ const OBJECT = /\bcancel(?:ling|ing)?\s+(?:my|the|our|this|that|your)?\s*([a-z'-
 const TIME = /^(on|for|at|tomorrow|today|monday|tuesday|wednesday|thursday|friday|the|\d)/;
 const ABSENCE =
   /\b(can'?t|cannot|can not|won'?t be able to|will not be able to|unable to|not able to)\s+(attend|make it|come|join)\b/;
+// "disability support", "vocational training instructor": a line of work, not the sender's case.
+const FIELD =
+  /^\s+(support|services?|sector|field|care|workers?|staff|teachers?|instructors?|trainers?|cent(er|re)s?|facilit(y|ies)|organi[sz]ations?|compan(y|ies)|industry|charity|nonprofit)\b/;
 const CHANGE =
   /\b(reschedule|move (my|the) (appointment|booking|consultation)|change (my|the) (appointment|booking|consultation|time|date)|(book|make) (an?|another|a new) (appointment|booking|consultation))\b/;
 
@@ -63,7 +66,10 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
     if (!k) continue;
     const mode: Mode = NEGATION.test(t.slice(0, t.indexOf(k)))
       ? 'negated'
-      : o.keywords.includes(k) && !/\b(finished|completed|was|were|used to)\b/.test(t) && !DOUBT.test(t)
+      : o.keywords.includes(k) &&
+          !/\b(finished|completed|was|were|used to)\b/.test(t) &&
+          !DOUBT.test(t) &&
+          !FIELD.test(t.slice(t.indexOf(k) + k.length))
         ? 'request'
         : 'unsure';
     outOfScope.push({ kind: o.kind, mode });

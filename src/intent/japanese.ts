@@ -179,6 +179,47 @@ function aligned(tokens: Token[], word: string): Array<[number, number]> {
   return out;
 }
 
+// What an out-of-scope topic's compound may go on to and still be the topic the sender asks about
+// (障害者求人, 精神障害者保健福祉手帳, 職業訓練の説明会, ハロトレの溶接コース).
+const TOPIC_HEADS = [
+  '求人',
+  '相談',
+  '仕事',
+  '就職',
+  '求職',
+  '雇用',
+  '採用',
+  '制度',
+  '枠',
+  '手帳',
+  '年金',
+  '給付',
+  'コース',
+  '受講',
+  '申し込み',
+  '申込',
+  '説明会',
+  '窓口',
+  '手続き',
+  '学生',
+  '高校生',
+  '生徒',
+];
+
+/**
+ * Whether the topic word ending at `end` describes another noun: 障害者支援の仕事, 職業訓練の講師,
+ * 障害者福祉施設, 新卒採用担当: a job in that field, not the sender's own situation (a wrong
+ * referral turns a seeker away). Read over its compound and over one の.
+ */
+function describesAnother(tokens: Token[], last: number): boolean {
+  let k = last + 1;
+  while (tokens[k]?.sub === '接尾') k++;
+  if (tokens[k]?.surface === 'の') k++;
+  let head = '';
+  for (; isNoun(tokens[k]); k++) if (tokens[k]!.sub !== '非自立') head += tokens[k]!.surface;
+  return head !== '' && !TOPIC_HEADS.some((h) => head.includes(h));
+}
+
 function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
   const out: SentenceReading['outOfScope'] = [];
   for (const o of w) {
@@ -194,7 +235,7 @@ function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReadi
       // A question about it still wants the referral; a past event or a condition does not.
       const mode: Mode = pred.some(negative)
         ? 'negated'
-        : sure.length && !pred.some(past) && !doubtful(pred, tokens)
+        : sure.length && !pred.some(past) && !doubtful(pred, tokens) && !describesAnother(tokens, last)
           ? 'request'
           : 'unsure';
       out.push({ kind: o.kind, mode });

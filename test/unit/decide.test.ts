@@ -53,6 +53,11 @@ describe('intent (Japanese and English)', () => {
     ['内定取り消しについて相談したい', 'unsure'],
     ['予約を変更したいです', 'booking-request'],
     ['新卒者です。相談できますか', 'out-of-scope'],
+    // The topic describing another noun is a line of work, not the sender's case: staff decide.
+    ['障害者支援の仕事に興味があります', 'unsure'],
+    ['職業訓練の講師の求人はありますか', 'unsure'],
+    ['I work in disability support', 'unsure'],
+    ['職業訓練の説明会に参加したいです', 'out-of-scope'],
     ['通信障害で接続できません', 'other'],
     ['よろしくお願いします', 'other'],
   ])('%s → %s', (text, kind) => {
