@@ -9,7 +9,7 @@ const CANCEL = /\bcancel(?:s|led|ed|ling|ing|lation)?\b/;
 const NEGATION = /\b(not|never|no need|don'?t|doesn'?t|won'?t|isn'?t|aren'?t|shouldn'?t|wouldn'?t)\b|n't\b/;
 const POLITE_ASK = /\b(could|can|would|will) you (please |kindly )?cancel\b/;
 const DOUBT =
-  /\b(if|in case|whether|when|maybe|perhaps|might|may have to|thinking of|considering|not sure)\b/;
+  /\b(if|in case|whether|when|maybe|perhaps|probably|possibly|likely|might|may have to|thinking of|considering|not sure)\b/;
 const WANT =
   /\b(i'?d like to|i would like to|i want to|i wish to|i need to|i have to|i must|please|kindly|i'?ll|i will|i am writing to|i'?m writing to|let me)\b[^.]*\bcancel/;
 // "Please tell me how to cancel", "a question about cancelling": asks about it, not for it.

@@ -41,10 +41,16 @@ export const negative = (t: Token) =>
 const COMPLETE = new Set(['修了', '終了', '終える', '終わる', '済む', '済み', '完了']);
 export const past = (t: Token) =>
   (t.pos === '助動詞' && t.lemma === 'た' && t.surface !== 'たら') || COMPLETE.has(t.lemma);
-const conditional = (t: Token) =>
+// 〜ば, 〜たら, 場合, and "depending on": 体調次第で, 状況によっては.
+const conditional = (t: Token, i: number, s: Token[]) =>
   (t.pos === '助詞' && ['ば', 'たら', 'なら'].includes(t.surface)) ||
   t.surface === 'たら' ||
-  ['場合', '際', 'なら', 'もし'].includes(t.lemma);
+  ['場合', '際', 'なら', 'もし', '次第'].includes(t.lemma) ||
+  (t.surface === 'によって' && s[i + 1]?.surface === 'は');
+// Another's words reported (キャンセルしてほしいと言っています): not the sender asking.
+const SAY = new Set(['言う', '云う', 'おっしゃる', '申す', '話す', '聞く']);
+const reported = (t: Token, i: number, pred: Token[]) =>
+  t.surface === 'と' && t.pos === '助詞' && SAY.has(pred[i + 1]?.lemma ?? '');
 const passive = (t: Token) => t.sub === '接尾' && ['れる', 'られる'].includes(t.lemma);
 const DOUBT = new Set(['迷う', '悩む', '検討', '考える', 'しれる', '可能性', 'どうしよう', '予定', 'かしら']);
 const REQUEST = new Set([
@@ -70,9 +76,12 @@ const REQUEST = new Set([
 const POLITE_ASK =
   /(いただけ|頂け|もらえ|貰え|くれ)(ませんか|ません(でしょう)?か|ないでしょうか|ますでしょうか|ますか|ないか)|お願い(でき|いたせ|致せ)(ますか|ませんか|ますでしょうか|ないでしょうか)|(して|させて)も(よろしい|いい|大丈夫)(でしょうか|ですか)/;
 
-/** A condition in the sentence (もし, 場合, 〜ば) or doubt in the predicate (迷う, かもしれない), or a passive. */
+/**
+ * A condition in the sentence (もし, 場合, 〜ば) or doubt in the predicate (迷う, かもしれない), a
+ * passive, or reported speech.
+ */
 export const doubtful = (pred: Token[], sentence: Token[]) =>
-  sentence.some(conditional) || pred.some((t) => DOUBT.has(t.lemma) || passive(t));
+  sentence.some(conditional) || pred.some((t, i) => DOUBT.has(t.lemma) || passive(t) || reported(t, i, pred));
 /** The clause asks a question (か, でしょうか, a question mark). */
 export const asking = (pred: Token[], question: boolean) =>
   question || pred.at(-1)?.surface === 'か' || /でしょうか$/.test(pred.map((t) => t.surface).join(''));

@@ -46,6 +46,11 @@ describe('intent (Japanese and English)', () => {
     // Not coming, said of a consultation already gone or of someone else: not a cancellation.
     ['相談に参加できなかったので、改めて予約したいです', 'unsure'],
     ['相談に参加できない人はどうなりますか', 'unsure'],
+    // A condition ("depending on"), another's words, a probability.
+    ['体調次第では明日の予約をキャンセルします', 'unsure'],
+    ['状況によっては予約をキャンセルします', 'unsure'],
+    ['家族が予約をキャンセルしてほしいと言っています', 'unsure'],
+    ["I'll probably have to cancel my appointment", 'unsure'],
     // A mail that takes a cancellation back.
     ['明日の相談をキャンセルします、と送ったのは間違いです', 'unsure'],
     ['Please ignore my previous email asking to cancel', 'unsure'],
