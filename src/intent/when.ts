@@ -15,6 +15,10 @@ export interface Named {
   daysAhead: number[];
   /** The request's sentence speaks of a consultation before now (先週, 前回, last week). */
   earlier: boolean;
+  /** In the request's sentence: 今週 0, 来週 1, 再来週 2; this week, next week. */
+  weeksAhead: number[];
+  /** In the request's sentence: a day of the month without its month (10日の相談). */
+  monthDays: number[];
   /** In the request's sentence: ISO weekday, 1 = Monday. */
   weekdays: number[];
   /** In the request's sentence: times of day, 24-hour. */
@@ -80,11 +84,27 @@ export function namedWhen(ownText: string, sentence: string): Named {
   if (/今日|本日|today/.test(rest)) daysAhead.push(0);
   if (/昨日|きのう|yesterday/.test(rest)) daysAhead.push(-1);
   const earlier = /先週|前回|先月|last (week|time|month)|previous (consultation|appointment|session)/.test(s);
+  const weeksAhead: number[] = [];
+  if (/再来週/.test(s)) weeksAhead.push(2);
+  if (/(?<!再)来週|next week/.test(s)) weeksAhead.push(1);
+  if (/今週|this week/.test(s)) weeksAhead.push(0);
+  // 10日の相談: not of 12月10日 nor 12/10, nor a count of days (3日間, 3日前, 3日以内).
+  const monthDays = [...s.matchAll(/(?<![\d/]|月\s*)(\d{1,2})\s*日(?![間前後以程ほ])/g)]
+    .map((m) => Number(m[1]))
+    .filter((d) => d >= 1 && d <= 31);
   const weekdays = [
     ...[...s.matchAll(JA_WEEKDAY)].map((m) => JA_WEEKDAYS.indexOf(m[1]!) + 1),
     ...EN_WEEKDAYS.flatMap((d, i) => (s.includes(d) ? [i + 1] : [])),
   ];
-  return { dates: datesIn(fold(ownText)), daysAhead, earlier, weekdays, times: timesIn(s) };
+  return {
+    dates: datesIn(fold(ownText)),
+    daysAhead,
+    earlier,
+    weeksAhead,
+    monthDays,
+    weekdays,
+    times: timesIn(s),
+  };
 }
 
 /**
@@ -109,6 +129,8 @@ export function notTheBooking(
       .map(({ month, day }) => month === start.month && day === start.day),
     ...n.daysAhead.map((k) => today.plus({ days: k }).hasSame(start, 'day')),
     ...n.weekdays.map((w) => w === start.weekday),
+    ...n.weeksAhead.map((k) => today.plus({ weeks: k }).hasSame(start, 'week')),
+    ...n.monthDays.map((d) => d === start.day),
     ...(n.earlier ? [false] : []),
   ];
   if (days.length && !days.some(Boolean)) return 'the day named is not the booking’s';

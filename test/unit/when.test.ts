@@ -15,6 +15,8 @@ describe('the days and times a cancellation names (when.ts)', () => {
       dates: [{ month: 12, day: 10 }],
       daysAhead: [],
       earlier: false,
+      weeksAhead: [],
+      monthDays: [],
       weekdays: [],
       times: [{ hour: 14, minute: 30 }],
     });
@@ -36,6 +38,8 @@ describe('the days and times a cancellation names (when.ts)', () => {
       dates: [],
       daysAhead: [],
       earlier: false,
+      weeksAhead: [],
+      monthDays: [],
       weekdays: [],
       times: [],
     });
@@ -64,6 +68,16 @@ describe('the days and times a cancellation names (when.ts)', () => {
     expect(check('I could not attend my appointment last week')).toBe('the day named is not the booking’s');
     // Said of when it was booked, beside the booking's own day: the booking.
     expect(check('先週予約した木曜日の相談をキャンセルします')).toBeUndefined();
+    // The week named (received Friday 4 December; the booking is Thursday of the next week).
+    expect(check('来週の相談をキャンセルします')).toBeUndefined();
+    expect(check('今週の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('再来週の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('please cancel my appointment next week')).toBeUndefined();
+    // A day of the month without its month; a count of days is none.
+    expect(check('10日の相談をキャンセルします')).toBeUndefined();
+    expect(check('11日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('3日前に予約した相談をキャンセルします')).toBeUndefined();
+    expect(namedWhen('', '12月11日、12/11の予約を取り消します').monthDays).toEqual([]);
     // Far enough back to be next year's: not the booking's either.
     expect(check('1月5日の相談をキャンセルします')).toBe('the day named is not the booking’s');
   });
