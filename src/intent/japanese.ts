@@ -77,8 +77,8 @@ const DOING = new Set([
 ]);
 // Words between a cancellation word and its verb that leave the verb its own: particles,
 // auxiliaries, adverbs (よろしく), prefixes (お, ご), symbols, days and times, dependent words
-// (の of 〜たいのですが, いる of 〜ている), and a noun with a
-// case particle of manner or place (メールで, 本日付けに).
+// (の of 〜たいのですが, いる of 〜ている), and a noun with a case particle of manner or place
+// (メールで, 本日付けに).
 const ADJUNCT_CASE = new Set(['で', 'に', 'と', 'から', 'より']);
 const passesOver = (pred: Token[], k: number) => {
   const t = pred[k]!;
@@ -207,7 +207,7 @@ const TOPIC_HEADS = [
 ];
 
 /**
- * Whether the topic word ending at `end` describes another noun: 障害者支援の仕事, 職業訓練の講師,
+ * Whether the topic word ending at token `last` describes another noun: 障害者支援の仕事, 職業訓練の講師,
  * 障害者福祉施設, 新卒採用担当: a job in that field, not the sender's own situation (a wrong
  * referral turns a seeker away). Read over its compound and over one の.
  */
