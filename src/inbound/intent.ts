@@ -54,9 +54,19 @@ export function splitQuoted(text: string): { own: string; quoted: string } {
   return { own: own.join('\n'), quoted: quoted.join('\n') };
 }
 
-/** The parts that may be documents: not a calendar part or a delivery report. */
+// A picture shown inside a mail under this size is decoration: a carrier Deco-mail's emoji GIFs
+// (docomo, au: a few hundred bytes each), a signature's logo (Outlook's image001.png). Counted as
+// documents, a seeker's "よろしくお願いします" got "書類を受け付けました" with the GIF refused. A
+// photo of a résumé taken with a phone, inline or not, is hundreds of KB and stays a document.
+const DECORATION_MAX_BYTES = 32 * 1024;
+const isDecoration = (a: InboundPart) =>
+  a.inline && /^image\//i.test(a.contentType) && a.size < DECORATION_MAX_BYTES;
+
+/** The parts that may be documents: not a calendar part, a delivery report or a decoration. */
 export const documentParts = (parts: InboundPart[]) =>
-  parts.filter((a) => !isCalendar(a) && !/^message\/delivery-status/i.test(a.contentType));
+  parts.filter(
+    (a) => !isCalendar(a) && !/^message\/(global-)?delivery-status/i.test(a.contentType) && !isDecoration(a),
+  );
 
 /**
  * The sender's intent, in order of precedence. Only a plain request acts (precision first: a wrong

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/bookings/model.js';
@@ -5,9 +7,10 @@ import { loadConfig } from '../../src/config/load.js';
 import { ZONE } from '../../src/domain/time.js';
 import { decide, type Facts } from '../../src/inbound/decide.js';
 import { detectIntent, ownWords } from '../../src/inbound/intent.js';
-import type { ParsedMail } from '../../src/inbound/parse.js';
+import { type ParsedMail, parseMail } from '../../src/inbound/parse.js';
 import { namedWhen } from '../../src/intent/when.js';
 import { intentWords } from '../../src/intent/words.js';
+import { CORPUS } from '../helpers/corpus.js';
 
 const scope = intentWords(
   loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
@@ -26,6 +29,7 @@ const mail = (subject: string, text: string, attachments: ParsedMail['attachment
   repairs: [],
 });
 const intent = (subject: string, text = '') => detectIntent(mail(subject, text), scope).kind;
+const intentOf = (m: ParsedMail) => detectIntent(m, scope).kind;
 
 describe('intent (Japanese and English)', () => {
   it.each([
@@ -140,6 +144,29 @@ describe('intent (Japanese and English)', () => {
     expect(detectIntent(mail('New Time Proposed: オンライン相談', '', [counter]), scope)).toEqual({
       kind: 'booking-request',
     });
+  });
+
+  it('a picture shown inside a mail, small, is decoration (Deco-mail emoji, a signature logo), not a document', async () => {
+    const deco = await parseMail(
+      readFileSync(path.join(CORPUS, 'email-japanese/jpmobile__docomo-decomail.eml')),
+      {
+        maxBytes: 1e6,
+      },
+    );
+    expect(deco.attachments.map((a) => [a.contentType, a.inline])).toEqual([['image/gif', true]]);
+    expect(detectIntent(deco, scope).kind).toBe('other');
+    const image = (size: number, inline: boolean) => ({
+      filename: 'image001.png',
+      contentType: 'image/png',
+      size,
+      sha256: '',
+      content: Buffer.alloc(0),
+      inline,
+    });
+    expect(intentOf(mail('', 'よろしくお願いします', [image(6_000, true)]))).toBe('other');
+    // A phone's photo of a résumé, inline or attached, and a small picture attached: documents.
+    expect(intentOf(mail('', '履歴書です', [image(900_000, true)]))).toBe('documents');
+    expect(intentOf(mail('', '写真です', [image(6_000, false)]))).toBe('documents');
   });
 });
 
