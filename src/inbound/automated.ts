@@ -2,10 +2,16 @@ import type { ParsedMail } from './parse.js';
 
 export type AutomatedKind = 'own-mail' | 'bounce' | 'auto-reply' | 'list' | 'read-receipt' | 'report';
 
-const BOUNCE_SUBJECT =
-  /^(returned mail|undeliver|undelivered mail|delivery status notification|mail delivery (failed|failure|subsystem)|failure notice|mail system error|delivery failure|メールエラー通知|配信(に)?失敗|loop alert)/i;
-const AUTO_SUBJECT =
-  /^(auto(matic)?[ -]?(reply|response)|autoreply|out of (the )?office|vacation|不在|自動応答|自動返信)/i;
+// Japanese systems put the word in brackets first: 【自動返信】, [自動応答], ＜不在通知＞, 【自動送信】.
+const BRACKETS = '[\\s【\\[［(（<＜〔]*';
+const BOUNCE_SUBJECT = new RegExp(
+  `^${BRACKETS}(returned mail|undeliver|undelivered mail|delivery status notification|mail delivery (failed|failure|subsystem)|failure notice|mail system error|delivery failure|メールエラー通知|配信(に)?失敗|loop alert)`,
+  'i',
+);
+const AUTO_SUBJECT = new RegExp(
+  `^${BRACKETS}(auto(matic)?[ -]?(reply|response)|autoreply|out of (the )?office|vacation|不在|自動応答|自動返信|自動送信|自動配信)`,
+  'i',
+);
 
 const first = (m: ParsedMail, name: string) => m.headers.get(name)?.[0]?.trim() ?? '';
 const contentType = (m: ParsedMail) => first(m, 'content-type').toLowerCase();

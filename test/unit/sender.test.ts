@@ -55,6 +55,18 @@ describe('bounces are judged by content, not by a null Return-Path (issue #13 pa
     const plain = 'Return-Path: <>\nFrom: someone@example.jp\nSubject: hello\n\nお知らせです。\n';
     expect(await kind(plain)).toBe('auto-reply');
   });
+  it.each([
+    '【自動返信】Re: ご予約のご案内',
+    '[自動応答] 明日のご相談',
+    '＜不在通知＞',
+    '【自動送信】応募を受け付けました',
+  ])(
+    'a subject with the word in brackets first, as Japanese systems write it (%s), is automated',
+    async (subject) => {
+      const m = `From: seeker@example.jp\nSubject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=\n\n明日の相談をキャンセルします。\n`;
+      expect(await kind(m)).toBe('auto-reply');
+    },
+  );
   it('a mail system with a returned message or a failure text is a bounce', async () => {
     const text =
       'Return-Path: <>\nFrom: MAILER-DAEMON@mx.example.jp\nSubject: Notice\n\nThe following address had permanent fatal errors: user unknown\n';
