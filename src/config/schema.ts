@@ -67,6 +67,7 @@ export const configSchema = z.strictObject({
       words: z.array(z.string().min(1)).min(1),
       notJoinedTo: z.array(z.string().min(1)),
       objects: z.array(z.string().min(1)).min(1),
+      needObject: z.array(z.string().min(1)).default([]),
       absence: z.array(z.string().min(1)),
     }),
     bookingRequest: z.strictObject({

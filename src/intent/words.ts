@@ -4,7 +4,13 @@ import { fold } from './sentences.js';
 /** The office's word lists (config intents and booking.outOfScope), folded once. */
 export interface IntentWords {
   variants: Record<string, string>;
-  cancel: { words: string[]; notJoinedTo: string[]; objects: string[]; absence: string[] };
+  cancel: {
+    words: string[];
+    notJoinedTo: string[];
+    objects: string[];
+    needObject: string[];
+    absence: string[];
+  };
   bookingRequest: string[];
   changeWords: string[];
   outOfScope: Array<{ kind: string; keywords: string[]; unsure: string[] }>;
@@ -30,6 +36,7 @@ function build(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
       words: f(c.words),
       notJoinedTo: f(c.notJoinedTo),
       objects: f(c.objects),
+      needObject: f(c.needObject),
       absence: f(c.absence),
     },
     bookingRequest: f(cfg.intents.bookingRequest.words),

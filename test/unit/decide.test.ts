@@ -50,6 +50,9 @@ describe('intent (Japanese and English)', () => {
     // Not coming, said of a consultation already gone or of someone else: not a cancellation.
     ['相談に参加できなかったので、改めて予約したいです', 'unsure'],
     ['相談に参加できない人はどうなりますか', 'unsure'],
+    // A word that stops anything (見送る, 中止) cancels only with our consultation named.
+    ['今回は見送らせていただきます', 'unsure'],
+    ['相談は中止してください', 'cancel'],
     // A condition ("depending on"), another's words, a probability.
     ['体調次第では明日の予約をキャンセルします', 'unsure'],
     ['状況によっては予約をキャンセルします', 'unsure'],
