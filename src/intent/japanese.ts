@@ -116,8 +116,7 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   const object = objectOf(tokens, i).filter((t) => !isHollow(t));
   const named = object.map((t) => t.surface).join('');
   const ours = w.objects.some((o) => named.includes(o));
-  if (object.length && !ours && !object.some(isTime))
-    return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
+  if (object.length && !ours && !object.some(isTime)) return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
   // 中止します, 今回は見送らせていただきます: stops what? Only our consultation named makes it ours.
   if (!ours && has(w.needObject, tokens[i]!)) return { mode: 'unsure', why: 'names nothing of ours' };
   // A bare word (a subject "キャンセル") has no predicate, so asks nothing: unsure.
