@@ -68,6 +68,10 @@ export function decide(f: Facts): Plan {
         'itip-reply',
         `reply to an earlier invitation (SEQUENCE ${i.sequence}, now ${target.sequence})`,
       );
+    // A note or files sent with the answer must not be lost under it: files or a request with an
+    // acceptance, or a change asked with a decline (B8: changes by phone; nothing is cancelled).
+    if (i.note && (i.partstat !== 'DECLINED' || i.note === 'change'))
+      return triage(f, 'itip-reply', `${i.partstat} with a note or files (${i.note})`);
     if (i.partstat !== 'DECLINED')
       return {
         ...base(f),

@@ -5,8 +5,14 @@ import type { IntentWords } from '../intent/words.js';
 import { type CalendarReply, calendarCounter, calendarReply, isCalendar } from './calendar-reply.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
+/**
+ * What a calendar reply carries besides its answer: a note (Outlook's "Edit the response before
+ * sending", Google's "RSVP with note") that asks something, or files.
+ */
+export type ReplyNote = 'documents' | 'cancel' | 'change' | 'out-of-scope';
+
 export type Intent =
-  | ({ kind: 'calendar-reply' } & CalendarReply)
+  | ({ kind: 'calendar-reply'; note?: ReplyNote } & CalendarReply)
   /**
    * `sentence`: the sentence taken as the request, quoted to the staff member; `named`: the days and
    * times the mail names, which must be the booking's (when.ts).
@@ -74,7 +80,10 @@ export const documentParts = (parts: InboundPart[]) =>
  */
 export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokenize = analyser): Intent {
   const reply = calendarReply(m.attachments, m.from);
-  if (reply) return { kind: 'calendar-reply', ...reply };
+  if (reply) {
+    const note = replyNote(m, words, tokenize);
+    return { kind: 'calendar-reply', ...reply, ...(note ? { note } : {}) };
+  }
   if (calendarCounter(m.attachments)) return { kind: 'booking-request' };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
@@ -104,6 +113,19 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
       reason: 'too long to read (sentences over 500 characters or over 50 of them)',
     };
   return { kind: 'other' };
+}
+
+/**
+ * A calendar reply's note, read as a mail is (only a plain request counts: clients write their own
+ * text around it, "… has accepted this invitation"), or its files. The subject is the client's.
+ */
+function replyNote(m: ParsedMail, words: IntentWords, tokenize: Tokenize): ReplyNote | undefined {
+  if (documentParts(m.attachments).length > 0) return 'documents';
+  const r = readMail('', ownWords(m.text), words, tokenize);
+  if (r.cancel?.mode === 'request') return 'cancel';
+  if (r.change) return 'change';
+  if (r.outOfScope?.mode === 'request') return 'out-of-scope';
+  return undefined;
 }
 
 /** Reply in English only when the sender wrote no Japanese at all. */

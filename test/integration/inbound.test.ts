@@ -109,6 +109,23 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     await appendRaw('box1', 'INBOX', acc);
     await waitHandled('box1', idOf(acc));
     expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
+    // An acceptance carrying a résumé (Outlook's "Edit the response before sending"): the file is
+    // not lost under the answer; staff get the mail.
+    const before = await s.store.triageCount();
+    const withFile = mail({
+      from: 'ics@example.jp',
+      subject: 'Accepted: オンライン相談',
+      text: '参加します。履歴書を添付します。',
+      part: [
+        'text/calendar; charset=utf-8; method=REPLY',
+        `BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:${booking.uid}\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:ics@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+      ],
+      files: [{ name: '履歴書.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n') }],
+    });
+    await appendRaw('box1', 'INBOX', withFile);
+    await waitHandled('box1', idOf(withFile));
+    expect(await s.store.triageCount()).toBe(before + 1);
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('booked');
     // Moved to 11:30 (SEQUENCE 1); the seeker's calendar then declines the 10:30 invitation.
     await reschedule(s.svc, booking.id, slot(future, '11:30'), 'test');
     const triaged = await s.store.triageCount();

@@ -149,6 +149,36 @@ describe('intent (Japanese and English)', () => {
     });
   });
 
+  it('a calendar reply carries its note or files: read as a mail is, only plain requests counting', () => {
+    const reply = (partstat: string) => ({
+      filename: 'invite.ics',
+      contentType: 'text/calendar; method=REPLY',
+      size: 1,
+      sha256: '',
+      content: Buffer.from(
+        `BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u\r\nATTENDEE;PARTSTAT=${partstat}:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+      ),
+      inline: false,
+    });
+    const pdf = {
+      ...reply('X'),
+      filename: '履歴書.pdf',
+      contentType: 'application/pdf',
+      content: Buffer.from('%PDF-1.4'),
+    };
+    const note = (text: string, parts = [reply('ACCEPTED')]) => {
+      const i = detectIntent(mail('Accepted: オンライン職業相談', text, parts), scope);
+      return i.kind === 'calendar-reply' ? i.note : i.kind;
+    };
+    expect(note('')).toBeUndefined();
+    expect(note('Taro has accepted this invitation.')).toBeUndefined();
+    expect(note('参加します。履歴書を添付します。', [reply('ACCEPTED'), pdf])).toBe('documents');
+    expect(note('参加しますが、時間を変更できますか')).toBe('change');
+    expect(note('やはり明日の相談はキャンセルしたいです')).toBe('cancel');
+    // Our invitation's own text, quoted by the client, asks nothing.
+    expect(note('当日のキャンセルは電話のみ受け付けます')).toBeUndefined();
+  });
+
   it('a picture shown inside a mail, small, is decoration (Deco-mail emoji, a signature logo), not a document', async () => {
     const deco = await parseMail(
       readFileSync(path.join(CORPUS, 'email-japanese/jpmobile__docomo-decomail.eml')),
@@ -206,6 +236,27 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     expect(declined(1)).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
     for (const stale of [0, 2, Number.NaN])
       expect(declined(stale)).toMatchObject({ rule: 'itip-reply', action: 'staff-triage', triage: true });
+  });
+
+  it('a calendar reply with a note or files is not reduced to its answer: staff read it (a decline asking for a change cancels nothing, B8)', () => {
+    const reply = (partstat: string, note?: 'documents' | 'change' | 'cancel') =>
+      decide(
+        facts('2026-12-14T09:00:00', {
+          upcoming: [{ ...booking, sequence: 0 }],
+          intent: { kind: 'calendar-reply', partstat, uid: 'u', sequence: 0, ...(note ? { note } : {}) },
+        }),
+      );
+    expect(reply('ACCEPTED')).toMatchObject({ action: 'record-partstat' });
+    for (const note of ['documents', 'change', 'cancel'] as const)
+      expect(reply('ACCEPTED', note)).toMatchObject({
+        rule: 'itip-reply',
+        action: 'staff-triage',
+        triage: true,
+      });
+    expect(reply('DECLINED', 'change')).toMatchObject({ action: 'staff-triage', triage: true });
+    expect(reply('DECLINED', 'change').bookingId).toBeUndefined();
+    expect(reply('DECLINED', 'cancel')).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
+    expect(reply('DECLINED', 'documents')).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
   });
 
   it('a calendar reply that cannot be acted on (calendar-reply.ts: problem) goes to staff, even a DECLINED', () => {
