@@ -107,6 +107,10 @@ export function decide(f: Facts): Plan {
       reason: 'documents for the assigned staff member',
       bookingId: next.id,
       reply: 'documents-received',
+      // The files go; what else the mail asks goes to staff with it (the forward holds no text).
+      ...(i.also
+        ? { triage: true, reason: `documents for the assigned staff member; the mail also: ${i.also}` }
+        : {}),
     };
   }
   // When in doubt, triage without a reply: a wrong cancellation or referral harms a seeker.

@@ -18,7 +18,8 @@ export type Intent =
    * times the mail names, which must be the booking's (when.ts).
    */
   | { kind: 'cancel'; sentence: string; named: Named }
-  | { kind: 'documents' }
+  /** `also`: what else the mail's text asks, for staff (a question must not vanish under files). */
+  | { kind: 'documents'; also?: string }
   | { kind: 'booking-request' }
   | { kind: 'out-of-scope'; scope: string }
   /** Mentions a cancellation or an out-of-scope topic without plainly asking: staff decide. */
@@ -95,7 +96,16 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     const sentence = r.cancel.sentence ?? '';
     return { kind: 'cancel', sentence, named: namedWhen(`${subject}\n${own}`, sentence) };
   }
-  if (documentParts(m.attachments).length > 0) return { kind: 'documents' };
+  const text = textIntent(r);
+  if (documentParts(m.attachments).length > 0) {
+    const also = text.kind === 'unsure' ? text.reason : alsoAsks[text.kind];
+    return { kind: 'documents', ...(also ? { also } : {}) };
+  }
+  return text;
+}
+
+/** What the text asks when it is not a plain cancellation (a mail without files acts on it). */
+function textIntent(r: ReturnType<typeof readMail>): Intent {
   if (r.cancel?.mode === 'unsure')
     return {
       kind: 'unsure',
@@ -114,6 +124,11 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     };
   return { kind: 'other' };
 }
+
+const alsoAsks: Partial<Record<Intent['kind'], string>> = {
+  'out-of-scope': 'out of scope (B12)',
+  'booking-request': 'booking or change request (B8)',
+};
 
 /**
  * A calendar reply's note, read as a mail is (only a plain request counts: clients write their own

@@ -89,6 +89,8 @@ export const asking = (pred: Token[], question: boolean) =>
 /** The mode of a word from its predicate (the tokens after it in its clause) and its sentence. */
 export function modeOf(pred: Token[], sentence: Token[], question: boolean): Mode {
   if (POLITE_ASK.test(pred.map((t) => t.surface).join(''))) return 'request';
+  // かもしれません holds ません: a doubt, not a negation.
+  if (pred.some((t) => t.lemma === 'しれる')) return 'unsure';
   if (pred.some(negative)) return 'negated';
   if (doubtful(pred, sentence) || asking(pred, question) || pred.some(past)) return 'unsure';
   return pred.some((t) => REQUEST.has(t.lemma)) ? 'request' : 'unsure';

@@ -25,7 +25,12 @@ const l = (s: string) => Buffer.from(s, 'latin1');
 const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
 
 /** A seeker's mail with attachments whose Content-Disposition parameters are given as bytes. */
-function docMail(from: string, files: Array<{ params: Buffer; type: string; data: Buffer }>, dmarc = true) {
+function docMail(
+  from: string,
+  files: Array<{ params: Buffer; type: string; data: Buffer }>,
+  dmarc = true,
+  text = '履歴書を送ります。よろしくお願いします。',
+) {
   const id = `<docs-${Math.random().toString(36).slice(2)}@example.jp>`;
   const parts: Buffer[] = [
     l(dmarc ? `Authentication-Results: ${TRUSTED_MX}; dmarc=pass header.from=example.jp\r\n` : ''),
@@ -34,7 +39,7 @@ function docMail(from: string, files: Array<{ params: Buffer; type: string; data
     ),
     l(`Message-ID: ${id}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="D"\r\n\r\n`),
     l('--D\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
-    l(`${b64(Buffer.from('履歴書を送ります。よろしくお願いします。'))}\r\n`),
+    l(`${b64(Buffer.from(text))}\r\n`),
   ];
   for (const f of files)
     parts.push(
@@ -243,6 +248,27 @@ describe('documents reach the assigned staff member intact, and nobody else (D1,
     expect(await docs.put(d)).toBe(false);
     expect((await docs.forStaff('staff-crash')).map((x) => x.id)).toEqual([d.id]);
     expect(await docs.due(Date.parse(d.purgeAfter))).toContain(d.id);
+  });
+
+  it('a question sent with the files is not lost: the files go to staff, the mail to triage too', async () => {
+    const before = s.sink.messages.length;
+    const triaged = await s.store.triageCount();
+    const text = '履歴書を送ります。あわせて、相談の時間を変更できますか。';
+    const m = docMail(
+      'docs@example.jp',
+      [{ params: variants.rfc2231, type: 'application/pdf', data: PDF }],
+      true,
+      text,
+    );
+    await appendRaw('box12', 'INBOX', m.raw);
+    expect(await waitHandled('box12', m.id)).toBe('Processed');
+    await s.sink.waitFor(
+      (x) =>
+        s.sink.messages.indexOf(x) >= before &&
+        x.to.includes(staffEmail) &&
+        x.raw.includes('X-Madoguchi-Loop: docs-'),
+    );
+    expect(await s.store.triageCount()).toBe(triaged + 1);
   });
 });
 

@@ -179,6 +179,26 @@ describe('intent (Japanese and English)', () => {
     expect(note('当日のキャンセルは電話のみ受け付けます')).toBeUndefined();
   });
 
+  it('files with a question: the files are documents, and what the text asks is kept for staff', () => {
+    const pdf = {
+      filename: '履歴書.pdf',
+      contentType: 'application/pdf',
+      size: 8,
+      sha256: '',
+      content: Buffer.from('%PDF-1.4'),
+      inline: false,
+    };
+    expect(detectIntent(mail('', '履歴書を送ります。', [pdf]), scope)).toEqual({ kind: 'documents' });
+    expect(detectIntent(mail('', '履歴書です。時間を変更できますか。', [pdf]), scope)).toEqual({
+      kind: 'documents',
+      also: 'booking or change request (B8)',
+    });
+    expect(detectIntent(mail('', '履歴書です。キャンセルするかもしれません。', [pdf]), scope)).toMatchObject({
+      kind: 'documents',
+      also: expect.stringMatching(/^possible cancellation/),
+    });
+  });
+
   it('a picture shown inside a mail, small, is decoration (Deco-mail emoji, a signature logo), not a document', async () => {
     const deco = await parseMail(
       readFileSync(path.join(CORPUS, 'email-japanese/jpmobile__docomo-decomail.eml')),
@@ -257,6 +277,19 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     expect(reply('DECLINED', 'change').bookingId).toBeUndefined();
     expect(reply('DECLINED', 'cancel')).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
     expect(reply('DECLINED', 'documents')).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
+  });
+
+  it('documents with a question: delivered, and the mail goes to staff triage as well', () => {
+    const plan = (also?: string) =>
+      decide(facts('2026-12-14T09:00:00', { intent: { kind: 'documents', ...(also ? { also } : {}) } }));
+    expect(plan()).toMatchObject({ action: 'deliver-documents', bookingId: 'bk_1' });
+    expect(plan().triage).toBeUndefined();
+    expect(plan('booking or change request (B8)')).toMatchObject({
+      action: 'deliver-documents',
+      bookingId: 'bk_1',
+      reply: 'documents-received',
+      triage: true,
+    });
   });
 
   it('a calendar reply that cannot be acted on (calendar-reply.ts: problem) goes to staff, even a DECLINED', () => {
