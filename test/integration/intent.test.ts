@@ -20,10 +20,14 @@ const textOf = async (raw: Buffer) => (await simpleParser(raw)).text ?? '';
 describe('intent on real mail: precision first, and a way back', () => {
   let s: InboundStack;
   let slot: (hhmm: string) => string;
+  // The bookings' day as a seeker writes it (12月14日): a week from now may be 来週 or the week
+  // after, and a cancellation naming another day goes to staff (when.ts).
+  let dayJa: string;
   beforeAll(async () => {
     s = await inboundStack('box16');
     const day = openDay(s.ctx, 7);
     slot = (hhmm) => `${day.toISODate()}T${hhmm}`;
+    dayJa = `${day.month}月${day.day}日`;
   });
   afterAll(() => s.stop());
 
@@ -65,13 +69,13 @@ describe('intent on real mail: precision first, and a way back', () => {
     const raw = mail({
       from: email,
       subject: 'ご連絡',
-      text: 'お世話になります。\n来週の相談をキャンセルさせてください。',
+      text: `お世話になります。\n${dayJa}の相談をキャンセルさせてください。`,
     });
     await appendRaw('box16', 'INBOX', raw);
     expect(await waitHandled('box16', idOf(raw))).toBe('Processed');
     expect(await s.svc.store.getBooking(booking.id)).toMatchObject({ status: 'cancelled', sequence: 1 });
     const notice = await s.sink.waitFor((m) => m.to.includes(staffEmail) && !m.raw.includes('text/calendar'));
-    expect(await textOf(notice.raw)).toContain('「来週の相談をキャンセルさせてください」');
+    expect(await textOf(notice.raw)).toContain(`「${dayJa}の相談をキャンセルさせてください」`);
     expect(await textOf(notice.raw)).toContain(`madoguchi reinstate ${booking.id}`);
 
     // The seeker's page in the console lists the mail and what was decided.
@@ -128,7 +132,7 @@ describe('intent on real mail: precision first, and a way back', () => {
   it('reinstate is refused once the slot has been given to someone else', async () => {
     const email = 'taken@example.jp';
     const { booking } = await seekerWithBooking(s.svc, email, slot('13:00'));
-    const raw = mail({ from: email, subject: 'キャンセル', text: '来週の相談をキャンセルします。' });
+    const raw = mail({ from: email, subject: 'キャンセル', text: `${dayJa}の相談をキャンセルします。` });
     await appendRaw('box16', 'INBOX', raw);
     await waitHandled('box16', idOf(raw));
     expect((await s.svc.store.getBooking(booking.id))?.status).toBe('cancelled');
