@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { ZONE } from '../../src/domain/time.js';
 import { decide, type Facts } from '../../src/inbound/decide.js';
 import { detectIntent, ownWords } from '../../src/inbound/intent.js';
-import { type ParsedMail, parseMail } from '../../src/inbound/parse.js';
+import { type InboundPart, type ParsedMail, parseMail } from '../../src/inbound/parse.js';
 import { namedWhen } from '../../src/intent/when.js';
 import { intentWords } from '../../src/intent/words.js';
 import { CORPUS } from '../helpers/corpus.js';
@@ -30,6 +30,17 @@ const mail = (subject: string, text: string, attachments: ParsedMail['attachment
 });
 const intent = (subject: string, text = '') => detectIntent(mail(subject, text), scope).kind;
 const intentOf = (m: ParsedMail) => detectIntent(m, scope).kind;
+/** A part of a mail (the parse's shape); size is the content's unless given. */
+const part = (filename: string, contentType: string, content: string, extra: Partial<InboundPart> = {}) => ({
+  filename,
+  contentType,
+  size: Buffer.byteLength(content),
+  sha256: '',
+  content: Buffer.from(content),
+  inline: false,
+  ...extra,
+});
+const PDF = part('履歴書.pdf', 'application/pdf', '%PDF-1.4');
 
 describe('intent (Japanese and English)', () => {
   it.each([
@@ -106,25 +117,16 @@ describe('intent (Japanese and English)', () => {
   it('a calendar REPLY is read from its text/calendar part, folded lines and all', () => {
     const ics =
       'BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:abc@x\r\nATTENDEE;CN=A;PARTSTAT=DECL\r\n INED:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
-    const part = {
-      filename: 'invite.ics',
-      contentType: 'text/calendar',
-      size: 1,
-      sha256: '',
-      content: Buffer.from(ics),
-      inline: false,
-    };
+    const ical = part('invite.ics', 'text/calendar', ics);
     expect(detectIntent(mail('Declined', ''), scope).kind).toBe('other');
-    expect(detectIntent(mail('Declined', '', [part]), scope)).toEqual({
+    expect(detectIntent(mail('Declined', '', [ical]), scope)).toEqual({
       kind: 'calendar-reply',
       partstat: 'DECLINED',
       uid: 'abc@x',
       sequence: 0, // absent: RFC 5545's default
     });
-    const withSequence = (line: string) => ({
-      ...part,
-      content: Buffer.from(ics.replace('END:VEVENT', `${line}\r\nEND:VEVENT`)),
-    });
+    const withSequence = (line: string) =>
+      part('invite.ics', 'text/calendar', ics.replace('END:VEVENT', `${line}\r\nEND:VEVENT`));
     expect(detectIntent(mail('Declined', '', [withSequence('SEQUENCE:2')]), scope)).toMatchObject({
       sequence: 2,
     });
@@ -134,45 +136,30 @@ describe('intent (Japanese and English)', () => {
   });
 
   it('a calendar proposing another time (METHOD:COUNTER, Outlook\'s "Propose New Time") is a change request (B8)', () => {
-    const counter = {
-      filename: 'invite.ics',
-      contentType: 'text/calendar; method=COUNTER',
-      size: 1,
-      sha256: '',
-      content: Buffer.from(
-        'BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:abc@x\r\nDTSTART:20261211T050000Z\r\nATTENDEE;PARTSTAT=TENTATIVE:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
-      ),
-      inline: false,
-    };
+    const counter = part(
+      'invite.ics',
+      'text/calendar; method=COUNTER',
+      'BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:abc@x\r\nDTSTART:20261211T050000Z\r\nATTENDEE;PARTSTAT=TENTATIVE:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+    );
     expect(detectIntent(mail('New Time Proposed: オンライン相談', '', [counter]), scope)).toEqual({
       kind: 'booking-request',
     });
   });
 
   it('a calendar reply carries its note or files: read as a mail is, only plain requests counting', () => {
-    const reply = (partstat: string) => ({
-      filename: 'invite.ics',
-      contentType: 'text/calendar; method=REPLY',
-      size: 1,
-      sha256: '',
-      content: Buffer.from(
+    const reply = (partstat: string) =>
+      part(
+        'invite.ics',
+        'text/calendar; method=REPLY',
         `BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u\r\nATTENDEE;PARTSTAT=${partstat}:mailto:a@example.jp\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
-      ),
-      inline: false,
-    });
-    const pdf = {
-      ...reply('X'),
-      filename: '履歴書.pdf',
-      contentType: 'application/pdf',
-      content: Buffer.from('%PDF-1.4'),
-    };
+      );
     const note = (text: string, parts = [reply('ACCEPTED')]) => {
       const i = detectIntent(mail('Accepted: オンライン職業相談', text, parts), scope);
       return i.kind === 'calendar-reply' ? i.note : i.kind;
     };
     expect(note('')).toBeUndefined();
     expect(note('Taro has accepted this invitation.')).toBeUndefined();
-    expect(note('参加します。履歴書を添付します。', [reply('ACCEPTED'), pdf])).toBe('documents');
+    expect(note('参加します。履歴書を添付します。', [reply('ACCEPTED'), PDF])).toBe('documents');
     expect(note('参加しますが、時間を変更できますか')).toBe('change');
     expect(note('やはり明日の相談はキャンセルしたいです')).toBe('cancel');
     // Our invitation's own text, quoted by the client, asks nothing.
@@ -180,20 +167,12 @@ describe('intent (Japanese and English)', () => {
   });
 
   it('files with a question: the files are documents, and what the text asks is kept for staff', () => {
-    const pdf = {
-      filename: '履歴書.pdf',
-      contentType: 'application/pdf',
-      size: 8,
-      sha256: '',
-      content: Buffer.from('%PDF-1.4'),
-      inline: false,
-    };
-    expect(detectIntent(mail('', '履歴書を送ります。', [pdf]), scope)).toEqual({ kind: 'documents' });
-    expect(detectIntent(mail('', '履歴書です。時間を変更できますか。', [pdf]), scope)).toEqual({
+    expect(detectIntent(mail('', '履歴書を送ります。', [PDF]), scope)).toEqual({ kind: 'documents' });
+    expect(detectIntent(mail('', '履歴書です。時間を変更できますか。', [PDF]), scope)).toEqual({
       kind: 'documents',
       also: 'booking or change request (B8)',
     });
-    expect(detectIntent(mail('', '履歴書です。キャンセルするかもしれません。', [pdf]), scope)).toMatchObject({
+    expect(detectIntent(mail('', '履歴書です。キャンセルするかもしれません。', [PDF]), scope)).toMatchObject({
       kind: 'documents',
       also: expect.stringMatching(/^possible cancellation/),
     });
@@ -208,14 +187,7 @@ describe('intent (Japanese and English)', () => {
     );
     expect(deco.attachments.map((a) => [a.contentType, a.inline])).toEqual([['image/gif', true]]);
     expect(detectIntent(deco, scope).kind).toBe('other');
-    const image = (size: number, inline: boolean) => ({
-      filename: 'image001.png',
-      contentType: 'image/png',
-      size,
-      sha256: '',
-      content: Buffer.alloc(0),
-      inline,
-    });
+    const image = (size: number, inline: boolean) => part('image001.png', 'image/png', '', { size, inline });
     expect(intentOf(mail('', 'よろしくお願いします', [image(6_000, true)]))).toBe('other');
     // A phone's photo of a résumé, inline or attached, and a small picture attached: documents.
     expect(intentOf(mail('', '履歴書です', [image(900_000, true)]))).toBe('documents');
