@@ -87,7 +87,10 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   }
   if (calendarCounter(m.attachments)) return { kind: 'booking-request' };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
-  const subject = /^\s*(re|fwd?|aw|返信|転送)\s*[:：]/i.test(m.subject) ? '' : m.subject;
+  // Clients write the prefix in their own ways: RE:, Re[2]:, Re^2:, full-width ＲＥ：, AW:, SV:.
+  const subject = /^\s*((re|fwd?|aw|sv|vs)(\[\d+\]|\^\d+)?|返信|転送)\s*:/i.test(m.subject.normalize('NFKC'))
+    ? ''
+    : m.subject;
   const own = ownWords(m.text);
   const r = readMail(subject, own, words, tokenize);
   if (r.cancel?.mode === 'request') {

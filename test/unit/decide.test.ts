@@ -110,6 +110,15 @@ describe('intent (Japanese and English)', () => {
     },
   );
 
+  it.each(['Re: ', 'RE：', 'Re[2]: ', 'Re^2: ', 'ＲＥ：', 'AW: ', '返信: '])(
+    'a reply’s subject (%s…) is ours, not the sender’s words',
+    (prefix) => {
+      expect(
+        intent(`${prefix}オンライン職業相談のキャンセルのご案内をお願いします`, 'ありがとうございます'),
+      ).toBe('other');
+    },
+  );
+
   it('"キャンセルしません" is not a cancellation', () => {
     expect(intent('', '予定通り参加します。キャンセルしません。')).toBe('other');
   });
