@@ -1,4 +1,5 @@
 import { readMail } from '../intent/read.js';
+import { fold } from '../intent/sentences.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
 import { type Named, namedWhen } from '../intent/when.js';
 import type { IntentWords } from '../intent/words.js';
@@ -88,7 +89,7 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   if (calendarCounter(m.attachments)) return { kind: 'booking-request' };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   // Clients write the prefix in their own ways: RE:, Re[2]:, Re^2:, full-width ＲＥ：, AW:, SV:.
-  const subject = /^\s*((re|fwd?|aw|sv|vs)(\[\d+\]|\^\d+)?|返信|転送)\s*:/i.test(m.subject.normalize('NFKC'))
+  const subject = /^\s*((re|fwd?|aw|sv|vs)(\[\d+\]|\^\d+)?|返信|転送)\s*:/.test(fold(m.subject))
     ? ''
     : m.subject;
   const own = ownWords(m.text);
