@@ -80,7 +80,11 @@ export function decide(f: Facts): Plan {
         reason: i.partstat,
         bookingId: target.id,
       };
-    return cancellation(f, target, 'calendar: DECLINED');
+    // A decline cancels; files, a referral topic or a question sent with it go to staff as well.
+    const plan = cancellation(f, target, 'calendar: DECLINED');
+    return i.note && i.note !== 'cancel'
+      ? { ...plan, triage: true, reason: `${plan.reason}; the mail also: ${i.note}` }
+      : plan;
   }
   if (i.kind === 'cancel') {
     if (!known) return triage(f, 'C1', why);
@@ -93,7 +97,9 @@ export function decide(f: Facts): Plan {
       return triage(f, 'C1', 'the booking was made or changed after this mail arrived');
     const other = notTheBooking(i.named, jst(b.start), jst(b.end), f.receivedAt);
     if (other) return triage(f, 'C1', other);
-    return cancellation(f, b, i.sentence);
+    const plan = cancellation(f, b, i.sentence);
+    // Cancelled (or refused for the day) all the same; what else the mail asks goes to staff too.
+    return i.also ? { ...plan, triage: true, reason: `${plan.reason}; the mail also: ${i.also}` } : plan;
   }
   if (i.kind === 'documents') {
     // D1/D2: only the assigned staff member of a verified seeker's next booking gets the files.

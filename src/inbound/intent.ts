@@ -10,15 +10,15 @@ import type { InboundPart, ParsedMail } from './parse.js';
  * What a calendar reply carries besides its answer: a note (Outlook's "Edit the response before
  * sending", Google's "RSVP with note") that asks something, or files.
  */
-export type ReplyNote = 'documents' | 'cancel' | 'change' | 'out-of-scope';
+export type ReplyNote = 'documents' | 'cancel' | 'change' | 'out-of-scope' | 'question';
 
 export type Intent =
   | ({ kind: 'calendar-reply'; note?: ReplyNote } & CalendarReply)
   /**
    * `sentence`: the sentence taken as the request, quoted to the staff member; `named`: the days and
-   * times the mail names, which must be the booking's (when.ts).
+   * times the mail names, which must be the booking's (when.ts); `also`: what else the mail asks.
    */
-  | { kind: 'cancel'; sentence: string; named: Named }
+  | { kind: 'cancel'; sentence: string; named: Named; also?: string }
   /** `also`: what else the mail's text asks, for staff (a question must not vanish under files). */
   | { kind: 'documents'; also?: string }
   | { kind: 'booking-request' }
@@ -98,14 +98,30 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     // Cancel and move in one mail is a change, and changes are by phone (B8): nothing is cancelled.
     if (r.move) return { kind: 'booking-request' };
     const sentence = r.cancel.sentence ?? '';
-    return { kind: 'cancel', sentence, named: namedWhen(`${subject}\n${own}`, sentence) };
+    const also = alsoAsked(r, textIntent({ ...r, cancel: undefined }));
+    return {
+      kind: 'cancel',
+      sentence,
+      named: namedWhen(`${subject}\n${own}`, sentence),
+      ...(also ? { also } : {}),
+    };
   }
   const text = textIntent(r);
   if (documentParts(m.attachments).length > 0) {
-    const also = text.kind === 'unsure' ? text.reason : alsoAsks[text.kind];
+    const also = alsoAsked(r, text);
     return { kind: 'documents', ...(also ? { also } : {}) };
   }
   return text;
+}
+
+/**
+ * What else a mail acted on (files delivered, a booking cancelled) asks, for staff: the action's
+ * own message to them holds no text, so "キャンセルします。次の予約はどうすればいいですか" must not
+ * lose its question, nor "また来月予約したいです" its booking request (B8, by phone).
+ */
+function alsoAsked(r: ReturnType<typeof readMail>, text: Intent): string | undefined {
+  if (text.kind === 'unsure') return text.reason;
+  return alsoAsks[text.kind] ?? (r.asks ? 'a question' : undefined);
 }
 
 /** What the text asks when it is not a plain cancellation (a mail without files acts on it). */
@@ -144,7 +160,7 @@ function replyNote(m: ParsedMail, words: IntentWords, tokenize: Tokenize): Reply
   if (r.cancel?.mode === 'request') return 'cancel';
   if (r.change) return 'change';
   if (r.outOfScope?.mode === 'request') return 'out-of-scope';
-  return undefined;
+  return r.asks ? 'question' : undefined;
 }
 
 /** Reply in English only when the sender wrote no Japanese at all. */

@@ -57,7 +57,9 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   else if (ABSENCE.test(t)) {
     const ours = w.cancel.objects.some((o) => hasWord(t, o));
     cancel.push(
-      ours && !DOUBT.test(t) && !s.question ? { mode: 'request' } : { mode: 'unsure', why: 'not a request' },
+      ours && !DOUBT.test(t) && !s.question
+        ? { mode: 'request', absence: true }
+        : { mode: 'unsure', why: 'not a request' },
     );
   }
   const outOfScope: SentenceReading['outOfScope'] = [];

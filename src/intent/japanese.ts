@@ -17,6 +17,8 @@ export interface Hit {
   mode: Mode;
   /** Why a hit is not a request, for the triage reason (never the mail's words). */
   why?: string;
+  /** Read from "not coming" (参加できません, can't attend), not from a cancellation word. */
+  absence?: boolean;
 }
 
 export interface SentenceReading {
@@ -145,7 +147,7 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   if (pred.some(past) && !pred.some((t) => t.lemma === 'なる')) return { mode: 'unsure', why: 'past' };
   // "I cannot come" to what? Only the consultation named in the sentence makes it ours.
   return tokens.some((t) => has(w.objects, t))
-    ? { mode: 'request' }
+    ? { mode: 'request', absence: true }
     : { mode: 'unsure', why: 'absence from what' };
 }
 

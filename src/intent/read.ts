@@ -3,7 +3,7 @@ import type { Mode } from './grammar.js';
 import { readJapanese, type SentenceReading } from './japanese.js';
 import { fold, sentences } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
-import { type IntentWords, mayMatch } from './words.js';
+import { hasWord, type IntentWords, mayMatch } from './words.js';
 
 /** What a mail asks, read sentence by sentence. */
 export interface MailReading {
@@ -17,6 +17,8 @@ export interface MailReading {
   outOfScope?: { kind: string; mode: Mode };
   /** A "sentence" too long to be one, or one past MAX_READ, held a word of interest: for staff. */
   tooLong: boolean;
+  /** The sender's text asks a question besides the cancellation taken as a request: for staff. */
+  asks: boolean;
 }
 
 // No person writes a sentence this long: it is a pasted log, a table or junk (a hostile mail's
@@ -31,6 +33,17 @@ const MAX_READ = 50;
 const RETRACTS =
   /間違[いえっ]|誤(り|って|送)|無視して|撤回|取り下げ|なかったことに|\b(ignore|disregard|by mistake|mistakenly|in error|retract|withdraw)\b/;
 
+// A question in the sender's own words, with or without a question mark (Japanese mail often ends
+// 「…ですか。」): "次の予約はどうすればいいですか", "書類はこれでよろしいでしょうか", "Can I book again?".
+// Not 「とか」「確か」「静か」: か after a kana ending of a predicate only.
+const ASKS =
+  /((ます|です|でしょう|ません|ない|たい|いい|よい|る|た|の|ん)か[なね]?$|教えて|お聞きしたい|お尋ねしたい|お伺いしたい|質問|\b(could you|can you|would you|please let me know|please tell me|i was wondering)\b)/;
+// Not a question for staff: one asked only on a condition ("不足があれば教えてください", "let me
+// know if you need anything"; どうすれば/どうしたら is "how", not a condition), or whether the
+// mail arrived, which the automatic reply answers.
+const NOT_ASKING =
+  /(?<!どう(す|し|やっ))(れば|たら)|なら|場合|届[いき]|受け取|受信|\b(if|received|arrived|got it|get it)\b/;
+
 const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
 
 /** Read the sender's own words (quoted text already removed) and the subject. Pure but for `tokenize`. */
@@ -43,7 +56,9 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
   let change = false;
   let move = false;
   let tooLong = false;
+  const questions: string[] = [];
   for (const s of sentences(subject, body, w.variants)) {
+    if (!s.subject && (s.question || ASKS.test(s.text)) && !NOT_ASKING.test(s.text)) questions.push(s.text);
     // Most sentences hold none of the office's words: the analyser is not needed for them. A
     // sentence said twice (a signature, a repeated line) says nothing new: read once.
     if ((s.japanese && !needed(s.text)) || seen.has(`${s.subject}${s.text}`)) continue;
@@ -58,13 +73,20 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
     change ||= r.change;
     move ||= r.move;
   }
+  const text = fold(`${subject}\n${body}`);
   const negated = cancel.find((h) => h.mode === 'negated');
-  const asked = cancel.find((h) => h.mode === 'request');
-  const retracted = asked && RETRACTS.test(fold(`${subject}\n${body}`));
+  // "Zoomに参加できません": not coming, said of the meeting tool or beside trouble joining it, is
+  // more often a connection problem than an absence (config intents.cancel.trouble).
+  const troubled = w.cancel.trouble.some((x) => hasWord(text, x));
+  const requests = cancel.filter((h) => h.mode === 'request');
+  const asked = requests.find((h) => !(h.absence && troubled));
+  const retracted = asked && RETRACTS.test(text);
   const request = retracted ? undefined : asked;
   const unsure = retracted
     ? { ...asked, mode: 'unsure' as const, why: 'takes something back' }
-    : cancel.find((h) => h.mode === 'unsure');
+    : requests[0] && !asked
+      ? { ...requests[0], mode: 'unsure' as const, why: 'may be trouble joining, not an absence' }
+      : cancel.find((h) => h.mode === 'unsure');
   const c = negated ?? request ?? unsure;
   const sure = scope.find((h) => h.mode === 'request');
   const maybe = scope.find((h) => h.mode === 'unsure');
@@ -81,6 +103,7 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
     change,
     move,
     tooLong,
+    asks: questions.some((q) => q !== request?.sentence),
     ...(sure || maybe ? { outOfScope: sure ?? maybe } : {}),
   };
 }

@@ -10,6 +10,7 @@ export interface IntentWords {
     objects: string[];
     needObject: string[];
     absence: string[];
+    trouble: string[];
   };
   bookingRequest: string[];
   changeWords: string[];
@@ -38,6 +39,7 @@ function build(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
       objects: f(c.objects),
       needObject: f(c.needObject),
       absence: f(c.absence),
+      trouble: f(c.trouble),
     },
     bookingRequest: f(cfg.intents.bookingRequest.words),
     changeWords: f(cfg.intents.bookingRequest.changeWords),

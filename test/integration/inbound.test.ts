@@ -78,6 +78,25 @@ describe('inbound: each intent on a real Dovecot, Redis and SMTP sink', () => {
     expect(sent(s, 'c2@example.jp').filter((m) => m.raw.includes('method=CANCEL'))).toHaveLength(0);
   });
 
+  it('C1 with a question: cancelled all the same, and the mail goes to staff triage so the question is answered', async () => {
+    const { booking } = await seekerWithBooking(s.svc, 'c1q@example.jp', slot(future, '10:00'));
+    const before = await s.store.triageCount();
+    const raw = mail({
+      from: 'c1q@example.jp',
+      subject: '予約のキャンセル',
+      text: '相談をキャンセルします。次の予約はどうすればいいですか。',
+    });
+    await appendRaw('box1', 'INBOX', raw);
+    expect(await waitHandled('box1', idOf(raw))).toBe('Processed');
+    expect((await s.svc.store.getBooking(booking.id))?.status).toBe('cancelled');
+    expect(await s.store.triageCount()).toBe(before + 1);
+    expect((await s.store.auditEntries()).at(-1)).toMatchObject({
+      rule: 'C1',
+      action: 'cancel',
+      reason: 'cancelled by mail before the day; the mail also: a question',
+    });
+  });
+
   it('C1: an unverified sender (no DMARC pass) never triggers a cancellation or a reply', async () => {
     const { booking } = await seekerWithBooking(s.svc, 'forged@example.jp', slot(future, '10:00'));
     const raw = mail({

@@ -6,7 +6,7 @@ import type { Booking } from '../../src/bookings/model.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ZONE } from '../../src/domain/time.js';
 import { decide, type Facts } from '../../src/inbound/decide.js';
-import { detectIntent, ownWords } from '../../src/inbound/intent.js';
+import { detectIntent, ownWords, type ReplyNote } from '../../src/inbound/intent.js';
 import { type InboundPart, type ParsedMail, parseMail } from '../../src/inbound/parse.js';
 import { namedWhen } from '../../src/intent/when.js';
 import { intentWords } from '../../src/intent/words.js';
@@ -58,6 +58,13 @@ describe('intent (Japanese and English)', () => {
     ['予約のキャンセルについて教えてください', 'unsure'],
     ['当日のキャンセルは電話のみ受け付けます', 'unsure'], // our own notice, quoted unmarked
     ['Please tell me how to cancel my appointment', 'unsure'],
+    // Not coming to the meeting tool, or beside trouble joining it, is more often a connection
+    // problem than an absence (config intents.cancel.trouble); a cancellation word still cancels.
+    ['Zoomに参加できません。URLを教えてください', 'unsure'],
+    ['接続がうまくいきません。明日の相談に参加できません', 'unsure'],
+    ["I can't join the Zoom meeting, the link doesn't work.", 'unsure'],
+    ['パソコンが壊れたので、明日の相談に参加できません', 'cancel'],
+    ['明日のZoom相談はキャンセルします', 'cancel'],
     // Not coming, said of a consultation already gone or of someone else: not a cancellation.
     ['相談に参加できなかったので、改めて予約したいです', 'unsure'],
     ['相談に参加できない人はどうなりますか', 'unsure'],
@@ -171,6 +178,7 @@ describe('intent (Japanese and English)', () => {
     expect(note('参加します。履歴書を添付します。', [reply('ACCEPTED'), PDF])).toBe('documents');
     expect(note('参加しますが、時間を変更できますか')).toBe('change');
     expect(note('やはり明日の相談はキャンセルしたいです')).toBe('cancel');
+    expect(note('参加します。Zoomは初めてですが、事前に何か準備が必要ですか？')).toBe('question');
     // Our invitation's own text, quoted by the client, asks nothing.
     expect(note('当日のキャンセルは電話のみ受け付けます')).toBeUndefined();
   });
@@ -185,6 +193,17 @@ describe('intent (Japanese and English)', () => {
       kind: 'documents',
       also: expect.stringMatching(/^possible cancellation/),
     });
+    // A question in words, with or without a question mark; not one asked only on a condition.
+    for (const text of ['履歴書です。これでよろしいでしょうか。', '職務経歴書です。書き方を教えてください'])
+      expect(detectIntent(mail('', text, [PDF]), scope), text).toEqual({
+        kind: 'documents',
+        also: 'a question',
+      });
+    for (const text of [
+      '書類を送ります。不足があれば教えてください。',
+      'Here is my CV. Let me know if you need more.',
+    ])
+      expect(detectIntent(mail('', text, [PDF]), scope), text).toEqual({ kind: 'documents' });
   });
 
   it('a picture shown inside a mail, small, is decoration (Deco-mail emoji, a signature logo), not a document', async () => {
@@ -240,7 +259,7 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
   });
 
   it('a calendar reply with a note or files is not reduced to its answer: staff read it (a decline asking for a change cancels nothing, B8)', () => {
-    const reply = (partstat: string, note?: 'documents' | 'change' | 'cancel') =>
+    const reply = (partstat: string, note?: ReplyNote) =>
       decide(
         facts('2026-12-14T09:00:00', {
           upcoming: [{ ...booking, sequence: 0 }],
@@ -257,7 +276,44 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     expect(reply('DECLINED', 'change')).toMatchObject({ action: 'staff-triage', triage: true });
     expect(reply('DECLINED', 'change').bookingId).toBeUndefined();
     expect(reply('DECLINED', 'cancel')).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
-    expect(reply('DECLINED', 'documents')).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
+    expect(reply('DECLINED', 'cancel').triage).toBeUndefined();
+    // A decline cancels; files or a question sent with it reach staff as well.
+    for (const note of ['documents', 'question'] as const)
+      expect(reply('DECLINED', note)).toMatchObject({
+        action: 'cancel',
+        bookingId: 'bk_1',
+        triage: true,
+        reason: `cancelled by mail before the day; the mail also: ${note}`,
+      });
+  });
+
+  it('a cancellation that also asks something: cancelled, and the mail goes to staff triage as well', () => {
+    const cancelling = (text: string) => {
+      const intent = detectIntent(mail('', text), scope);
+      return { intent, plan: decide(facts('2026-12-14T09:00:00', { intent })) };
+    };
+    const plain = cancelling('16日の相談をキャンセルします。よろしくお願いします。');
+    expect(plain.plan).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
+    expect(plain.plan.triage).toBeUndefined();
+    for (const [text, also] of [
+      ['16日の相談をキャンセルします。次の予約はどうすればいいですか。', 'a question'],
+      ['16日の相談をキャンセルします。失業保険の手続きについて教えてください', 'a question'],
+      ['16日の相談をキャンセルさせてください。また来月予約したいです', 'booking or change request (B8)'],
+      ['16日の相談はキャンセルします。障害者手帳について相談したいです', 'out of scope (B12)'],
+      ['Please cancel my appointment on the 16th. Can I book another one next week?', 'a question'],
+    ])
+      expect(cancelling(text!).plan, text).toMatchObject({
+        action: 'cancel',
+        bookingId: 'bk_1',
+        triage: true,
+        reason: `cancelled by mail before the day; the mail also: ${also}`,
+      });
+    // Asked only on a condition, or whether the mail arrived (the reply answers that): nothing more.
+    for (const text of [
+      '16日の相談をキャンセルします。何か必要な手続きがあれば教えてください。',
+      '16日の相談をキャンセルします。このメールは届いていますか？',
+    ])
+      expect(cancelling(text).intent, text).not.toHaveProperty('also');
   });
 
   it('documents with a question: delivered, and the mail goes to staff triage as well', () => {
