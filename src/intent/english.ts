@@ -21,6 +21,9 @@ const ABSENCE =
 // "disability support", "vocational training instructor": a line of work, not the sender's case.
 const FIELD =
   /^\s+(support|services?|sector|field|care|workers?|staff|teachers?|instructors?|trainers?|cent(er|re)s?|facilit(y|ies)|organi[sz]ations?|compan(y|ies)|industry|charity|nonprofit)\b/;
+// Someone else's case ("my son is a new graduate"): B12 is about the sender's own.
+const OTHERS =
+  /\b(son|daughter|child|children|kids?|father|mother|parents?|husband|wife|brother|sister|family|friend|relative)s?\b/;
 const CHANGE =
   /\b(reschedule|move (my|the) (appointment|booking|consultation)|change (my|the) (appointment|booking|consultation|time|date)|(book|make) (an?|another|a new) (appointment|booking|consultation))\b/;
 
@@ -71,7 +74,9 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
       : o.keywords.includes(k) &&
           !/\b(finished|completed|was|were|used to)\b/.test(t) &&
           !DOUBT.test(t) &&
-          !FIELD.test(t.slice(t.indexOf(k) + k.length))
+          !FIELD.test(t.slice(t.indexOf(k) + k.length)) &&
+          !OTHERS.test(t) &&
+          !/\bbut\b/.test(t.slice(t.indexOf(k)))
         ? 'request'
         : 'unsure';
     outOfScope.push({ kind: o.kind, mode });

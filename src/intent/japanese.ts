@@ -224,7 +224,52 @@ function describesAnother(tokens: Token[], last: number): boolean {
   return head !== '' && !TOPIC_HEADS.some((h) => head.includes(h));
 }
 
+// Another person the sentence speaks of (父が障害者なので, 子供に発達障害があり, 息子が新卒で): B12
+// is about the sender's own case, and a referral turns the sender away.
+const OTHERS = new Set([
+  '父',
+  '母',
+  '親',
+  '両親',
+  '父親',
+  '母親',
+  '子',
+  '子供',
+  '子ども',
+  '息子',
+  '娘',
+  '妻',
+  '夫',
+  '主人',
+  '家族',
+  '兄',
+  '姉',
+  '弟',
+  '妹',
+  '兄弟',
+  '姉妹',
+  '祖父',
+  '祖母',
+  '孫',
+  '配偶者',
+  '友人',
+  '友達',
+  '知人',
+]);
+const CONTRAST = new Set(['が', 'けど', 'けれど', 'けれども', 'のに', 'ものの']);
+/**
+ * The clause after `end` turns to another thought (障害者手帳を持っていますが、一般の求人を探しています):
+ * what the sender asks is in the next clause. Not the softener of a request (相談したいのですが).
+ */
+function turnsAway(tokens: Token[], end: number, pred: Token[]): boolean {
+  const t = tokens[end + 1 + pred.length];
+  if (!t || t.sub !== '接続助詞' || !CONTRAST.has(t.surface)) return false; // not が of 障害があり
+  const [a, b] = [pred.at(-2)?.surface, pred.at(-1)?.surface];
+  return !(['の', 'ん'].includes(a ?? '') && ['です', 'だ'].includes(b ?? ''));
+}
+
 function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
+  const others = tokens.some((t) => OTHERS.has(t.surface));
   const out: SentenceReading['outOfScope'] = [];
   for (const o of w) {
     const sure = o.keywords.flatMap((k) => aligned(tokens, k));
@@ -239,7 +284,12 @@ function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReadi
       // A question about it still wants the referral; a past event or a condition does not.
       const mode: Mode = pred.some(negative)
         ? 'negated'
-        : sure.length && !pred.some(past) && !doubtful(pred, tokens) && !describesAnother(tokens, last)
+        : sure.length &&
+            !others &&
+            !pred.some(past) &&
+            !doubtful(pred, tokens) &&
+            !describesAnother(tokens, last) &&
+            !turnsAway(tokens, end, pred)
           ? 'request'
           : 'unsure';
       out.push({ kind: o.kind, mode });

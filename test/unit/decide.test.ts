@@ -88,6 +88,13 @@ describe('intent (Japanese and English)', () => {
     ['職業訓練の講師の求人はありますか', 'unsure'],
     ['I work in disability support', 'unsure'],
     ['職業訓練の説明会に参加したいです', 'out-of-scope'],
+    // Another person's case (family), or a clause that turns away from the topic: staff decide.
+    ['父が障害者なので、介護と両立できる仕事を探しています', 'unsure'],
+    ['My son is a new graduate. Can I consult for him?', 'unsure'],
+    ['障害者手帳を持っていますが、一般の求人を探しています', 'unsure'],
+    ['I have a disability card but want to apply for regular jobs.', 'unsure'],
+    ['発達障害があり、働き方について相談したいです', 'out-of-scope'], // が of 障害があり: no turn
+    ['障害者雇用について相談したいのですが', 'out-of-scope'], // のですが: a softened request
     ['通信障害で接続できません', 'other'],
     ['よろしくお願いします', 'other'],
   ])('%s → %s', (text, kind) => {
