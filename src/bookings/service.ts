@@ -10,6 +10,7 @@ import { jst, jstDate, parseJstLocal, ZONE } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
 import { intentWords } from '../intent/words.js';
 import type { Booking, BookingEvent, Seeker } from './model.js';
+import { noShowDeadline } from './no-show.js';
 import { staffAvailable } from './staff.js';
 import { BookingStore } from './store.js';
 
@@ -390,7 +391,7 @@ export async function markNoShow(
 ): Promise<Booking | undefined> {
   const cur = await deps.store.getBooking(id);
   if (!cur || cur.status !== 'booked' || cur.sequence !== expectedSequence) return undefined;
-  const deadline = jst(cur.start).plus({ minutes: deps.config.noShow.graceMinutes });
+  const deadline = noShowDeadline(cur, deps.config.noShow.graceMinutes);
   if (deps.clock.now().toMillis() < deadline.toMillis()) return undefined;
   const sequence = cur.sequence + 1;
   const next: Booking = {

@@ -1,10 +1,15 @@
 import { Worker } from 'bullmq';
+import type { Booking } from '../bookings/model.js';
+import { noShowDeadline, wroteOnTheDay } from '../bookings/no-show.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { type Clock, markNoShow, systemClock } from '../bookings/service.js';
 import { purgeIfDue } from '../documents/purge.js';
+import { formatJaRange, jst } from '../domain/time.js';
 import { checkWatcher } from '../inbound/alerts.js';
 import { inboundDeps } from '../inbound/deps.js';
 import { reminderMail } from '../invites/messages.js';
+import { renderReply } from '../invites/templates.js';
+import { envelope } from '../outbox/envelope.js';
 import { enqueueMail } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
@@ -22,10 +27,48 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
   const { svc } = inbound;
   const log = ctx.log.child({ proc: 'scheduler' });
 
+  // C3 "no contact": a seeker who wrote on the day is not a no-show automatically. Their staff
+  // member is told once (the outbox key), and records it in the console if nobody came.
+  const leftToStaff = async (b: Booking): Promise<boolean> => {
+    const now = clock.now();
+    if (now < noShowDeadline(b, ctx.config.noShow.graceMinutes)) return false; // markNoShow: not due
+    const mailsAt = (await inbound.store.seekerMails(b.seekerId)).map((m) => m.at);
+    if (!wroteOnTheDay(mailsAt, b, now)) return false;
+    const staff = await svc.store.getStaff(b.staffId);
+    if (staff) {
+      const r = renderReply('staff-noshow-contact', 'ja', {
+        staffName: staff.name,
+        when: formatJaRange(jst(b.start), jst(b.end)),
+        bookingRef: b.id,
+        graceMinutes: String(ctx.config.noShow.graceMinutes),
+      });
+      await enqueueMail(svc.outbox, ctx, {
+        key: `${b.id}.${b.sequence}.noshow-contact`,
+        kind: 'staff-alert',
+        refs: { booking: b.id },
+        mail: {
+          ...envelope(ctx.config, `noshow-${b.id}.${b.sequence}`),
+          to: [staff.email],
+          subject: r.subject,
+          text: r.text,
+        },
+      });
+    }
+    await inbound.store.audit({
+      booking: b.id,
+      rule: 'C3',
+      action: 'left-to-staff',
+      reason: 'the seeker wrote on the day',
+    });
+    log.info('no-show left to staff: the seeker wrote on the day', { booking: b.id });
+    return true;
+  };
+
   const handle = async (job: ScheduleJob) => {
     const b = await svc.store.getBooking(job.bookingId);
     if (!b || b.sequence !== job.sequence || b.status !== 'booked') return 'stale';
     if (job.type === 'noshow') {
+      if (await leftToStaff(b)) return 'contact';
       const changed = await markNoShow(svc, job.bookingId, job.sequence);
       if (changed) {
         log.info('no-show recorded', { booking: b.id });

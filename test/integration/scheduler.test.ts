@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BookingServices, bookingServices } from '../../src/bookings/deps.js';
 import { notifyBooking } from '../../src/bookings/notify.js';
@@ -6,6 +7,7 @@ import { book } from '../../src/bookings/service.js';
 import { addStaff } from '../../src/bookings/staff.js';
 import type { SmtpSink } from '../../src/devstack/smtp-sink.js';
 import { ZONE } from '../../src/domain/time.js';
+import { inboundStores } from '../../src/inbound/deps.js';
 import { startOutbox } from '../../src/outbox/worker.js';
 import { type Context, createContext } from '../../src/runtime/context.js';
 import type { Handle } from '../../src/runtime/processes.js';
@@ -81,6 +83,56 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
     } finally {
       await second.close();
       await third.close();
+    }
+  });
+
+  it('C3 "no contact": a seeker who wrote on the day is not made a no-show; the staff member is told once', async () => {
+    const before = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
+    const { booking } = await book(before, {
+      seekerNumber: '01020-77777777',
+      name: '高橋 三郎',
+      birthdate: '1988-03-03',
+      email: 'wrote@example.jp',
+      phone: '0134-00-0002',
+      at: '2026-12-15T14:00',
+      topic: '履歴書',
+      actor: 'test',
+    });
+    await before.close();
+    // "Zoomに入れません" at 14:05 JST: recorded on the seeker's page as the inbound worker does.
+    await inboundStores(ctx).store.recordSeekerMail(booking.seekerId, {
+      hash: 'c3-contact',
+      at: '2026-12-15T14:05:00.000+09:00',
+      subject: 'Zoomに入れません',
+      rule: 'triage',
+      action: 'staff-triage',
+      reason: 'no automatic action',
+    });
+    const clock = clockFrom(
+      DateTime.fromISO('2026-12-15T14:10', { zone: ZONE }).minus({ milliseconds: 1500 }),
+    );
+    const notifier = bookingServices(ctx, clock);
+    await notifyBooking(notifier, booking.id);
+    await notifier.close();
+    const scheduler = await startScheduler(ctx, clock);
+    const isNotice = (m: { to: string[]; raw: Buffer }) =>
+      m.to.includes('staff1@madoguchi.localhost') &&
+      m.raw.includes(booking.id) &&
+      !m.raw.includes('text/calendar');
+    try {
+      const notice = await sink.waitFor(isNotice, 15_000);
+      expect((await simpleParser(notice.raw)).subject).toBe(
+        `【確認】不参加の記録を保留しました（予約 ${booking.id}）`,
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sink.messages.filter(isNotice)).toHaveLength(1);
+      expect((await svc.store.getBooking(booking.id))?.status).toBe('booked');
+      expect(await svc.store.noShows(booking.seekerId)).toBe(0);
+      expect(
+        sink.messages.filter((m) => m.to.includes('wrote@example.jp') && m.raw.includes('method=CANCEL')),
+      ).toHaveLength(0);
+    } finally {
+      await scheduler.close();
     }
   });
 

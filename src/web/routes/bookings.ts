@@ -199,7 +199,9 @@ export async function bookingRoutes(app: FastifyInstance, web: WebDeps) {
       return cancel(web.svc, id, body.channel, who);
     },
     attend: (id, _body, who) => attend(web.svc, id, who),
-    // C3: only once start + graceMinutes has passed with no contact (markNoShow checks it).
+    // C3: only once start + graceMinutes has passed (markNoShow checks it). Whether the seeker was
+    // in touch is the staff member's call here; the scheduler's automatic check leaves to them any
+    // booking whose seeker wrote on the day (src/bookings/no-show.ts).
     noshow: async (id) => {
       const b = await web.svc.store.getBooking(id);
       if (!b || !(await markNoShow(web.svc, id, b.sequence)))
