@@ -39,10 +39,11 @@ const RETRACTS =
 const ASKS =
   /((ます|です|でしょう|ません|ない|たい|いい|よい|る|た|の|ん)か[なね]?$|教えて|お聞きしたい|お尋ねしたい|お伺いしたい|質問|\b(could you|can you|would you|please let me know|please tell me|i was wondering)\b)/;
 // Not a question for staff: one asked only on a condition ("不足があれば教えてください", "let me
-// know if you need anything"; どうすれば/どうしたら is "how", not a condition), or whether the
-// mail arrived, which the automatic reply answers.
+// know if you need anything"; どうすれば/どうしたら is "how", not a condition); whether the mail
+// arrived, which the automatic reply answers; or to check or correct what was sent (ご確認いただけ
+// ますでしょうか, 添削していただけますか), which is what the staff member receiving it does (D1).
 const NOT_ASKING =
-  /(?<!どう(す|し|やっ))(れば|たら)|なら|場合|届[いき]|受け取|受信|\b(if|received|arrived|got it|get it)\b/;
+  /(?<!どう(す|し|やっ))(れば|たら)|なら|場合|届[いき]|受け取|受信|確認|添削|査収|チェック|目を通|見て(いただ|もら|くだ)|\b(if|received|arrived|got it|get it|review|check|look (at|over)|confirm)/;
 
 const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
 

@@ -209,6 +209,9 @@ describe('intent (Japanese and English)', () => {
     for (const text of [
       '書類を送ります。不足があれば教えてください。',
       'Here is my CV. Let me know if you need more.',
+      '履歴書です。添削していただけますでしょうか。', // what the staff member receiving it does (D1)
+      '職務経歴書を送ります。ご確認いただけますか',
+      'Could you review my resume?',
     ])
       expect(detectIntent(mail('', text, [PDF]), scope), text).toEqual({ kind: 'documents' });
   });
