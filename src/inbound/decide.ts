@@ -81,10 +81,10 @@ export function decide(f: Facts): Plan {
         bookingId: target.id,
       };
     // A decline cancels; files, a referral topic or a question sent with it go to staff as well.
-    const plan = cancellation(f, target, 'calendar: DECLINED');
-    return i.note && i.note !== 'cancel'
-      ? { ...plan, triage: true, reason: `${plan.reason}; the mail also: ${i.note}` }
-      : plan;
+    return alsoToStaff(
+      cancellation(f, target, 'calendar: DECLINED'),
+      i.note === 'cancel' ? undefined : i.note,
+    );
   }
   if (i.kind === 'cancel') {
     if (!known) return triage(f, 'C1', why);
@@ -97,27 +97,26 @@ export function decide(f: Facts): Plan {
       return triage(f, 'C1', 'the booking was made or changed after this mail arrived');
     const other = notTheBooking(i.named, jst(b.start), jst(b.end), f.receivedAt);
     if (other) return triage(f, 'C1', other);
-    const plan = cancellation(f, b, i.sentence);
     // Cancelled (or refused for the day) all the same; what else the mail asks goes to staff too.
-    return i.also ? { ...plan, triage: true, reason: `${plan.reason}; the mail also: ${i.also}` } : plan;
+    return alsoToStaff(cancellation(f, b, i.sentence), i.also);
   }
   if (i.kind === 'documents') {
     // D1/D2: only the assigned staff member of a verified seeker's next booking gets the files.
     if (!known) return triage(f, 'D1', why);
     const next = [...f.upcoming].sort((a, b) => a.start.localeCompare(b.start))[0];
     if (!next) return triage(f, 'D1', 'documents without an upcoming booking');
-    return {
-      ...base(f),
-      rule: 'D1',
-      action: 'deliver-documents',
-      reason: 'documents for the assigned staff member',
-      bookingId: next.id,
-      reply: 'documents-received',
-      // The files go; what else the mail asks goes to staff with it (the forward holds no text).
-      ...(i.also
-        ? { triage: true, reason: `documents for the assigned staff member; the mail also: ${i.also}` }
-        : {}),
-    };
+    // The files go; what else the mail asks goes to staff with it (the forward holds no text).
+    return alsoToStaff(
+      {
+        ...base(f),
+        rule: 'D1',
+        action: 'deliver-documents',
+        reason: 'documents for the assigned staff member',
+        bookingId: next.id,
+        reply: 'documents-received',
+      },
+      i.also,
+    );
   }
   // When in doubt, triage without a reply: a wrong cancellation or referral harms a seeker.
   if (i.kind === 'unsure') return triage(f, i.rule, i.reason);
@@ -126,6 +125,10 @@ export function decide(f: Facts): Plan {
     return triage(f, 'B8', 'booking or change request (by phone only)', reply('by-phone'));
   return triage(f, 'triage', 'no automatic action');
 }
+
+/** An action taken, and the mail to staff triage as well when it asks something more (`also`). */
+const alsoToStaff = (plan: Plan, also: string | undefined): Plan =>
+  also ? { ...plan, triage: true, reason: `${plan.reason}; the mail also: ${also}` } : plan;
 
 /** When the booking was last made, moved or reinstated (ms), from its history. */
 const lastSetAt = (b: Booking): number =>
