@@ -51,6 +51,27 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   return WANT.test(t) || imperative ? { mode: 'request' } : { mode: 'unsure', why: 'not a request' };
 }
 
+/**
+ * What "can't attend / make it / come / join" names, read up to the end of its clause: "I can't
+ * attend the seminar, but I will join the consultation" is not about ours. "it" and "this" only
+ * right after the verb ("I can't attend it"); "make it" alone or with a day ("I can't make it
+ * tomorrow") is the appointment.
+ */
+function absentFromOurs(t: string, objects: string[]): boolean {
+  const m = ABSENCE.exec(t)!;
+  const after = t
+    .slice(m.index + m[0].length)
+    .split(/[,;:]|\b(?:so|but|and|because|as)\b/)[0]!
+    .replace(/[.!?\s]+$/, '');
+  if (/^\s+(it|this)\b/.test(after)) return true;
+  if (
+    m[2] === 'make it' &&
+    /^(\s+(tomorrow|today|on \w+|at [\d:]+\s*(am|pm)?|this (morning|afternoon)))*\s*$/.test(after)
+  )
+    return true;
+  return objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o));
+}
+
 /** One English sentence (no Japanese in it). */
 export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   const t = s.text;
@@ -58,7 +79,7 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   const c = cancelHit(t, s, w.cancel.objects);
   if (c) cancel.push(c);
   else if (ABSENCE.test(t)) {
-    const ours = w.cancel.objects.some((o) => hasWord(t, o));
+    const ours = absentFromOurs(t, w.cancel.objects);
     cancel.push(
       ours && !DOUBT.test(t) && !s.question
         ? { mode: 'request', absence: true }

@@ -145,10 +145,27 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   // 参加できなかった, 参加できず申し訳ありませんでした: a consultation missed, not one to cancel;
   // 参加できなくなりました is a change of state (なる), now.
   if (pred.some(past) && !pred.some((t) => t.lemma === 'なる')) return { mode: 'unsure', why: 'past' };
-  // "I cannot come" to what? Only the consultation named in the sentence makes it ours.
+  // "I cannot come" to what? What the verb names (説明会に参加できない, 面接を受けられない) must be
+  // the consultation or its day; with nothing named there, the consultation named in the sentence.
+  const target = absentFrom(tokens, i);
+  if (target) {
+    const named = target.map((t) => t.surface).join('');
+    return w.objects.some((o) => named.includes(o)) || target.every(isTime)
+      ? { mode: 'request', absence: true }
+      : { mode: 'unsure', why: 'names something else' };
+  }
   return tokens.some((t) => has(w.objects, t))
     ? { mode: 'request', absence: true }
     : { mode: 'unsure', why: 'absence from what' };
+}
+
+/** The noun phrase a "not coming" verb at i names: 相談に/説明会には/面接を + 参加/伺う/受ける. */
+function absentFrom(tokens: Token[], i: number): Token[] | undefined {
+  let k = i - 1;
+  while (tokens[k]?.pos === '助詞' && ['に', 'へ', 'は', 'も', 'を'].includes(tokens[k]!.surface)) k--;
+  if (k === i - 1 || !isNoun(tokens[k])) return undefined;
+  const phrase = compoundBefore(tokens, k).filter((t) => !isHollow(t));
+  return phrase.length ? phrase : undefined;
 }
 
 /** 日程を変更したい / 予約できますか: a booking word followed by asking, with no other noun between. */

@@ -64,6 +64,12 @@ describe('intent (Japanese and English)', () => {
     ['接続がうまくいきません。明日の相談に参加できません', 'unsure'],
     ["I can't join the Zoom meeting, the link doesn't work.", 'unsure'],
     ['パソコンが壊れたので、明日の相談に参加できません', 'cancel'],
+    // Not coming to something else (説明会, a seminar), with the consultation named elsewhere.
+    ['説明会に参加できなくなったので、明日の相談で相談したいです', 'unsure'],
+    ['明日の相談には参加できますが、来週のセミナーには参加できません', 'unsure'],
+    ['I cannot attend the seminar, but I will join the consultation.', 'unsure'],
+    ["I can't make it to my daughter's school event tomorrow, so I can attend the consultation.", 'unsure'],
+    ["Sorry, I can't make it tomorrow.", 'cancel'],
     ['明日のZoom相談はキャンセルします', 'cancel'],
     // Not coming, said of a consultation already gone or of someone else: not a cancellation.
     ['相談に参加できなかったので、改めて予約したいです', 'unsure'],
