@@ -146,13 +146,12 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   // 参加できなくなりました is a change of state (なる), now.
   if (pred.some(past) && !pred.some((t) => t.lemma === 'なる')) return { mode: 'unsure', why: 'past' };
   // "I cannot come" to what? What the verb names (説明会に参加できない, 面接を受けられない) must be
-  // the consultation or its day; with nothing named there, the consultation named in the sentence.
-  const target = absentFrom(tokens, i);
-  if (target) {
+  // the consultation; with nothing named there but a day (明日は), the consultation named in the
+  // sentence, as before.
+  const target = absentFrom(tokens, i)?.filter((t) => !isTime(t));
+  if (target?.length) {
     const named = target.map((t) => t.surface).join('');
-    return w.objects.some((o) => named.includes(o)) || target.every(isTime)
-      ? { mode: 'request', absence: true }
-      : { mode: 'unsure', why: 'names something else' };
+    if (!w.objects.some((o) => named.includes(o))) return { mode: 'unsure', why: 'names something else' };
   }
   return tokens.some((t) => has(w.objects, t))
     ? { mode: 'request', absence: true }
