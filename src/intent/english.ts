@@ -53,9 +53,9 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
 
 /**
  * What "can't attend / make it / come / join" names, read up to the end of its clause: "I can't
- * attend the seminar, but I will join the consultation" is not about ours. "it" and "this" only
- * right after the verb ("I can't attend it"); "make it" alone or with a day ("I can't make it
- * tomorrow") is the appointment.
+ * attend the seminar, but I will join the consultation" is not about ours. With nothing but a day
+ * named there ("I can't make it tomorrow", "About my appointment: I can't attend"), the sentence's
+ * own words decide, as before; "it" and "this" count only right after the verb.
  */
 function absentFromOurs(t: string, objects: string[]): boolean {
   const m = ABSENCE.exec(t)!;
@@ -64,12 +64,13 @@ function absentFromOurs(t: string, objects: string[]): boolean {
     .split(/[,;:]|\b(?:so|but|and|because|as)\b/)[0]!
     .replace(/[.!?\s]+$/, '');
   if (/^\s+(it|this)\b/.test(after)) return true;
-  if (
-    m[2] === 'make it' &&
-    /^(\s+(tomorrow|today|on \w+|at [\d:]+\s*(am|pm)?|this (morning|afternoon)))*\s*$/.test(after)
-  )
-    return true;
-  return objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o));
+  const named = after.replace(
+    /\b(tomorrow|today|on \w+day|at [\d:]+\s*(am|pm)?|this (morning|afternoon))\b/g,
+    '',
+  );
+  return /^\s*$/.test(named)
+    ? objects.some((o) => hasWord(t, o))
+    : objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o));
 }
 
 /** One English sentence (no Japanese in it). */
