@@ -70,6 +70,10 @@ describe('intent (Japanese and English)', () => {
     ['I cannot attend the seminar, but I will join the consultation.', 'unsure'],
     ["I can't make it to my daughter's school event tomorrow, so I can attend the consultation.", 'unsure'],
     ["Sorry, I can't make it tomorrow.", 'cancel'],
+    // Nothing but a day named at the verb: the sentence's own words decide, as before.
+    ["About my appointment tomorrow: I can't attend.", 'cancel'],
+    ['明日の相談ですが、参加できなくなりました', 'cancel'],
+    ['明日は参加できなくなりました', 'other'], // attend what? staff read it
     ['明日のZoom相談はキャンセルします', 'cancel'],
     // Not coming, said of a consultation already gone or of someone else: not a cancellation.
     ['相談に参加できなかったので、改めて予約したいです', 'unsure'],
