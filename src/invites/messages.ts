@@ -109,3 +109,17 @@ export function apologyMail(p: InviteParts): OutboxMail {
     text: r.text,
   };
 }
+
+/**
+ * C3: to the staff member, when the seeker wrote on the consultation's day and the no-show is
+ * theirs to record (src/bookings/no-show.ts).
+ */
+export function noShowLeftMail(p: InviteParts): OutboxMail {
+  const r = renderReply('staff-noshow-contact', 'ja', vars(p, ''));
+  return {
+    ...envelope(p.config, `${p.booking.id}.${p.booking.sequence}.noshow-contact`),
+    to: [p.staff.email],
+    subject: r.subject,
+    text: r.text,
+  };
+}

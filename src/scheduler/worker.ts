@@ -4,12 +4,9 @@ import { noShowDeadline, wroteOnTheDay } from '../bookings/no-show.js';
 import { notifyBooking } from '../bookings/notify.js';
 import { type Clock, markNoShow, systemClock } from '../bookings/service.js';
 import { purgeIfDue } from '../documents/purge.js';
-import { formatJaRange, jst } from '../domain/time.js';
 import { checkWatcher } from '../inbound/alerts.js';
 import { inboundDeps } from '../inbound/deps.js';
-import { reminderMail } from '../invites/messages.js';
-import { renderReply } from '../invites/templates.js';
-import { envelope } from '../outbox/envelope.js';
+import { type InviteParts, noShowLeftMail, reminderMail } from '../invites/messages.js';
 import { enqueueMail } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
 import type { Handle } from '../runtime/processes.js';
@@ -27,65 +24,57 @@ export async function startScheduler(ctx: Context, clock: Clock = systemClock): 
   const { svc } = inbound;
   const log = ctx.log.child({ proc: 'scheduler' });
 
-  // C3 "no contact": a seeker who wrote on the day is not a no-show automatically. Their staff
-  // member is told once (the outbox key), and records it in the console if nobody came.
-  const leftToStaff = async (b: Booking): Promise<boolean> => {
+  const partsOf = async (b: Booking): Promise<InviteParts | undefined> => {
+    const [seeker, staff] = await Promise.all([
+      svc.store.getSeeker(b.seekerId),
+      svc.store.getStaff(b.staffId),
+    ]);
+    return seeker && staff ? { config: ctx.config, booking: b, seeker, staff } : undefined;
+  };
+
+  // C3 "no contact and 10 minutes past the start": a seeker who wrote on the day is not made a
+  // no-show automatically; their staff member is told once (the outbox key) and records it in the
+  // console if nobody came. Checked only when due, as markNoShow itself is.
+  const noShow = async (b: Booking) => {
     const now = clock.now();
-    if (now < noShowDeadline(b, ctx.config.noShow.graceMinutes)) return false; // markNoShow: not due
+    if (now < noShowDeadline(b, ctx.config.noShow.graceMinutes)) return 'not-due';
     const mailsAt = (await inbound.store.seekerMails(b.seekerId)).map((m) => m.at);
-    if (!wroteOnTheDay(mailsAt, b, now)) return false;
-    const staff = await svc.store.getStaff(b.staffId);
-    if (staff) {
-      const r = renderReply('staff-noshow-contact', 'ja', {
-        staffName: staff.name,
-        when: formatJaRange(jst(b.start), jst(b.end)),
-        bookingRef: b.id,
-        graceMinutes: String(ctx.config.noShow.graceMinutes),
+    if (wroteOnTheDay(mailsAt, b, now)) {
+      const parts = await partsOf(b);
+      if (parts)
+        await enqueueMail(svc.outbox, ctx, {
+          key: `${b.id}.${b.sequence}.noshow-contact`,
+          kind: 'staff-alert',
+          refs: { booking: b.id },
+          mail: noShowLeftMail(parts),
+        });
+      await inbound.store.auditOnce(b.id, `noshow-contact-${b.sequence}`, {
+        booking: b.id,
+        rule: 'C3',
+        action: 'left-to-staff',
+        reason: 'the seeker wrote on the day',
       });
-      await enqueueMail(svc.outbox, ctx, {
-        key: `${b.id}.${b.sequence}.noshow-contact`,
-        kind: 'staff-alert',
-        refs: { booking: b.id },
-        mail: {
-          ...envelope(ctx.config, `noshow-${b.id}.${b.sequence}`),
-          to: [staff.email],
-          subject: r.subject,
-          text: r.text,
-        },
-      });
+      log.info('no-show left to staff: the seeker wrote on the day', { booking: b.id });
+      return 'contact';
     }
-    await inbound.store.audit({
-      booking: b.id,
-      rule: 'C3',
-      action: 'left-to-staff',
-      reason: 'the seeker wrote on the day',
-    });
-    log.info('no-show left to staff: the seeker wrote on the day', { booking: b.id });
-    return true;
+    const changed = await markNoShow(svc, b.id, b.sequence);
+    if (!changed) return 'not-due';
+    log.info('no-show recorded', { booking: b.id });
+    await notifyBooking(svc, b.id);
+    return 'noshow';
   };
 
   const handle = async (job: ScheduleJob) => {
     const b = await svc.store.getBooking(job.bookingId);
     if (!b || b.sequence !== job.sequence || b.status !== 'booked') return 'stale';
-    if (job.type === 'noshow') {
-      if (await leftToStaff(b)) return 'contact';
-      const changed = await markNoShow(svc, job.bookingId, job.sequence);
-      if (changed) {
-        log.info('no-show recorded', { booking: b.id });
-        await notifyBooking(svc, b.id);
-      }
-      return changed ? 'noshow' : 'not-due';
-    }
-    const [seeker, staff] = await Promise.all([
-      svc.store.getSeeker(b.seekerId),
-      svc.store.getStaff(b.staffId),
-    ]);
-    if (!seeker || !staff) return 'stale';
+    if (job.type === 'noshow') return noShow(b);
+    const parts = await partsOf(b);
+    if (!parts) return 'stale';
     await enqueueMail(svc.outbox, ctx, {
       key: `${b.id}.${b.sequence}.reminder`,
       kind: 'reminder',
       refs: { booking: b.id },
-      mail: reminderMail({ config: ctx.config, booking: b, seeker, staff }),
+      mail: reminderMail(parts),
     });
     return 'reminded';
   };
