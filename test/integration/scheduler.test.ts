@@ -20,6 +20,33 @@ function clockFrom(start: DateTime) {
   return { now: () => start.plus({ milliseconds: Date.now() - t0 }) };
 }
 
+// Booked on 26 November, well ahead of the consultations these tests run at (B4: by the day before).
+async function bookAhead(
+  ctx: Context,
+  input: Omit<Parameters<typeof book>[1], 'actor'>,
+  first?: (s: BookingServices) => Promise<unknown>,
+) {
+  const s = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
+  try {
+    await first?.(s);
+    return (await book(s, { ...input, actor: 'test' })).booking;
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * The booking's invitations sent with a clock at `due` less 1.5 s: the check or reminder scheduled
+ * for `due` comes due 1.5 s from now. Returns that clock.
+ */
+async function notifiedDueAt(ctx: Context, bookingId: string, due: string) {
+  const clock = clockFrom(DateTime.fromISO(due, { zone: ZONE }).minus({ milliseconds: 1500 }));
+  const notifier = bookingServices(ctx, clock);
+  await notifyBooking(notifier, bookingId);
+  await notifier.close();
+  return clock;
+}
+
 describe('scheduler: delayed reminders and no-show checks survive a restart (C3)', () => {
   let sink: SmtpSink;
   let ctx: Context;
@@ -38,24 +65,25 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
   });
 
   it('C3: a no-show check due while no scheduler runs fires once the next one starts, and only once', async () => {
-    const before = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
-    await addStaff(before.store, {
-      name: '佐藤 花子',
-      email: 'staff1@madoguchi.localhost',
-      zoomId: '12345678901',
-      zoomPasscode: 'p',
-    });
-    const { booking } = await book(before, {
-      seekerNumber: '01020-55555555',
-      name: '田中 次郎',
-      birthdate: '1985-01-01',
-      email: 'late@example.jp',
-      phone: '0134-00-0000',
-      at: '2026-12-15T10:00',
-      topic: '職務経歴書',
-      actor: 'test',
-    });
-    await before.close();
+    const booking = await bookAhead(
+      ctx,
+      {
+        seekerNumber: '01020-55555555',
+        name: '田中 次郎',
+        birthdate: '1985-01-01',
+        email: 'late@example.jp',
+        phone: '0134-00-0000',
+        at: '2026-12-15T10:00',
+        topic: '職務経歴書',
+      },
+      (s) =>
+        addStaff(s.store, {
+          name: '佐藤 花子',
+          email: 'staff1@madoguchi.localhost',
+          zoomId: '12345678901',
+          zoomPasscode: 'p',
+        }),
+    );
     // The no-show check comes due 1.5 s from now (start + 10 min).
     const clock = clockFrom(
       DateTime.fromISO('2026-12-15T10:10', { zone: ZONE }).minus({ milliseconds: 1500 }),
@@ -87,8 +115,7 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
   });
 
   it('C3 "no contact": a seeker who wrote on the day is not made a no-show; the staff member is told once', async () => {
-    const before = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
-    const { booking } = await book(before, {
+    const booking = await bookAhead(ctx, {
       seekerNumber: '01020-77777777',
       name: '高橋 三郎',
       birthdate: '1988-03-03',
@@ -96,9 +123,7 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
       phone: '0134-00-0002',
       at: '2026-12-15T14:00',
       topic: '履歴書',
-      actor: 'test',
     });
-    await before.close();
     // "Zoomに入れません" at 14:05 JST: recorded on the seeker's page as the inbound worker does.
     await inboundStores(ctx).store.recordSeekerMail(booking.seekerId, {
       hash: 'c3-contact',
@@ -108,12 +133,7 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
       action: 'staff-triage',
       reason: 'no automatic action',
     });
-    const clock = clockFrom(
-      DateTime.fromISO('2026-12-15T14:10', { zone: ZONE }).minus({ milliseconds: 1500 }),
-    );
-    const notifier = bookingServices(ctx, clock);
-    await notifyBooking(notifier, booking.id);
-    await notifier.close();
+    const clock = await notifiedDueAt(ctx, booking.id, '2026-12-15T14:10');
     const scheduler = await startScheduler(ctx, clock);
     const isNotice = (m: { to: string[]; raw: Buffer }) =>
       m.to.includes('staff1@madoguchi.localhost') &&
@@ -137,8 +157,7 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
   });
 
   it('a reminder due while no scheduler runs is sent once the next one starts, once', async () => {
-    const before = bookingServices(ctx, { now: () => DateTime.fromISO('2026-11-26T13:00', { zone: ZONE }) });
-    const { booking } = await book(before, {
+    const booking = await bookAhead(ctx, {
       seekerNumber: '01020-66666666',
       name: '鈴木 一郎',
       birthdate: '1990-02-02',
@@ -146,16 +165,9 @@ describe('scheduler: delayed reminders and no-show checks survive a restart (C3)
       phone: '0134-00-0001',
       at: '2026-12-15T11:00',
       topic: '履歴書',
-      actor: 'test',
     });
-    await before.close();
     // Reminders go out the working day before at reminders.sendAt (10:00): due 1.5 s from now.
-    const clock = clockFrom(
-      DateTime.fromISO('2026-12-14T10:00', { zone: ZONE }).minus({ milliseconds: 1500 }),
-    );
-    const notifier = bookingServices(ctx, clock);
-    await notifyBooking(notifier, booking.id);
-    await notifier.close();
+    const clock = await notifiedDueAt(ctx, booking.id, '2026-12-14T10:00');
     const first = await startScheduler(ctx, clock);
     await first.close();
     await new Promise((r) => setTimeout(r, 2500));
