@@ -57,8 +57,7 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
  * named there ("I can't make it tomorrow", "About my appointment: I can't attend"), the sentence's
  * own words decide, as before; "it" and "this" count only right after the verb.
  */
-function absentFromOurs(t: string, objects: string[]): boolean {
-  const m = ABSENCE.exec(t)!;
+function absentFromOurs(t: string, m: RegExpExecArray, objects: string[]): boolean {
   const after = t
     .slice(m.index + m[0].length)
     .split(/[,;:]|\b(?:so|but|and|because|as)\b/)[0]!
@@ -79,8 +78,9 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   const cancel: Hit[] = [];
   const c = cancelHit(t, s, w.cancel.objects);
   if (c) cancel.push(c);
-  else if (ABSENCE.test(t)) {
-    const ours = absentFromOurs(t, w.cancel.objects);
+  const absent = c ? null : ABSENCE.exec(t);
+  if (absent) {
+    const ours = absentFromOurs(t, absent, w.cancel.objects);
     cancel.push(
       ours && !DOUBT.test(t) && !s.question
         ? { mode: 'request', absence: true }

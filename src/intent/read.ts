@@ -74,12 +74,13 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
     change ||= r.change;
     move ||= r.move;
   }
-  const text = fold(`${subject}\n${body}`);
   const negated = cancel.find((h) => h.mode === 'negated');
+  const requests = cancel.filter((h) => h.mode === 'request');
+  // The whole text is folded and searched only for a mail that asks something (most ask nothing).
+  const text = requests.length ? fold(`${subject}\n${body}`) : '';
   // "Zoomに参加できません": not coming, said of the meeting tool or beside trouble joining it, is
   // more often a connection problem than an absence (config intents.cancel.trouble).
-  const troubled = w.cancel.trouble.some((x) => hasWord(text, x));
-  const requests = cancel.filter((h) => h.mode === 'request');
+  const troubled = requests.some((h) => h.absence) && w.cancel.trouble.some((x) => hasWord(text, x));
   const asked = requests.find((h) => !(h.absence && troubled));
   const retracted = asked && RETRACTS.test(text);
   const request = retracted ? undefined : asked;
