@@ -69,6 +69,7 @@ export const configSchema = z.strictObject({
       objects: z.array(z.string().min(1)).min(1),
       needObject: z.array(z.string().min(1)).default([]),
       absence: z.array(z.string().min(1)),
+      unneeded: z.array(z.string().min(1)).default([]),
       trouble: z.array(z.string().min(1)).default([]),
     }),
     bookingRequest: z.strictObject({

@@ -1,8 +1,9 @@
+import { namesOurs } from '../intent/japanese.js';
 import { readMail } from '../intent/read.js';
 import { fold } from '../intent/sentences.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
 import { type Named, namedWhen } from '../intent/when.js';
-import type { IntentWords } from '../intent/words.js';
+import { hasWord, type IntentWords } from '../intent/words.js';
 import { type CalendarReply, calendarCounter, calendarReply, isCalendar } from './calendar-reply.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
@@ -70,10 +71,24 @@ const DECORATION_MAX_BYTES = 32 * 1024;
 const isDecoration = (a: InboundPart) =>
   a.inline && /^image\//i.test(a.contentType) && a.size < DECORATION_MAX_BYTES;
 
-/** The parts that may be documents: not a calendar part, a delivery report or a decoration. */
+// What a mail client adds by itself, never a seeker's document: the signature of a signed mail
+// (Outlook's smime.p7s, RFC 8551; signature.asc, RFC 3156), a public key, a contact card some
+// phones attach. Counted as documents, a signed "ありがとうございました" was "received documents"
+// and its signature forwarded to staff as one.
+const CLIENT_PART =
+  /^(application\/(x-)?pkcs7-signature|application\/pgp-(signature|keys)|text\/(x-)?vcard|text\/directory)\b/i;
+// The same under a generic type (application/octet-stream), by the names clients give them.
+const CLIENT_NAME = /^(smime\.p7s|signature\.asc)$|\.vcf$/i;
+const isClientPart = (a: InboundPart) => CLIENT_PART.test(a.contentType) || CLIENT_NAME.test(a.filename);
+
+/** The parts that may be documents: not a calendar part, a delivery report, a decoration or a signature. */
 export const documentParts = (parts: InboundPart[]) =>
   parts.filter(
-    (a) => !isCalendar(a) && !/^message\/(global-)?delivery-status/i.test(a.contentType) && !isDecoration(a),
+    (a) =>
+      !isCalendar(a) &&
+      !/^message\/(global-)?delivery-status/i.test(a.contentType) &&
+      !isDecoration(a) &&
+      !isClientPart(a),
   );
 
 /**
@@ -89,11 +104,14 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   if (calendarCounter(m.attachments)) return { kind: 'booking-request' };
   // A reply's subject is ours ("Re: ご予約のご案内"): only the sender's own words count then.
   // Clients write the prefix in their own ways: RE:, Re[2]:, Re^2:, full-width ＲＥ：, AW:, SV:.
-  const subject = /^\s*((re|fwd?|aw|sv|vs)(\[\d+\]|\^\d+)?|返信|転送)\s*:/.test(fold(m.subject))
-    ? ''
-    : m.subject;
+  const replied = /^\s*((re|fwd?|aw|sv|vs)(\[\d+\]|\^\d+)?|返信|転送)\s*:/.test(fold(m.subject));
+  const subject = replied ? '' : m.subject;
   const own = ownWords(m.text);
   const r = readMail(subject, own, words, tokenize);
+  // "Re: 就職セミナーのご案内" + "欠席します": a request that names nothing answers the mail it
+  // replies to, and that one was about something else (not our booking, its day or time).
+  if (r.cancel?.mode === 'request' && r.cancel.bare && replied && !aboutOurs(m.subject, words, tokenize))
+    r.cancel = { mode: 'unsure', why: 'a reply about something else' };
   if (r.cancel?.mode === 'request') {
     // Cancel and move in one mail is a change, and changes are by phone (B8): nothing is cancelled.
     if (r.move) return { kind: 'booking-request' };
@@ -112,6 +130,17 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     return { kind: 'documents', ...(also ? { also } : {}) };
   }
   return text;
+}
+
+/** A subject that names the consultation (ご予約のご案内, "your appointment") or a day (12月10日の件). */
+function aboutOurs(subject: string, words: IntentWords, tokenize: Tokenize): boolean {
+  const s = fold(subject);
+  const { objects } = words.cancel;
+  return (
+    objects.some((o) => /^[a-z ]+$/.test(o) && hasWord(s, o)) ||
+    namesOurs(tokenize(s), objects) ||
+    namedWhen(s, '').dates.length > 0
+  );
 }
 
 /**

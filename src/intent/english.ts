@@ -18,6 +18,9 @@ const OBJECT = /\bcancel(?:ling|ing)?\s+(?:my|the|our|this|that|your)?\s*([a-z'-
 const TIME = /^(on|for|at|tomorrow|today|monday|tuesday|wednesday|thursday|friday|the|\d)/;
 const ABSENCE =
   /\b(can'?t|cannot|can not|won'?t be able to|will not be able to|unable to|not able to)\s+(attend|make it|come|join)\b/;
+// "I no longer need the consultation": a cancellation when what follows names ours ("it" does not:
+// "I don't need it anymore" may be anything).
+const NEEDLESS = /\b(no longer need|(?:do not|don'?t|won'?t) need)\b/;
 // "disability support", "vocational training instructor": a line of work, not the sender's case.
 const FIELD =
   /^\s+(support|services?|sector|field|care|workers?|staff|teachers?|instructors?|trainers?|cent(er|re)s?|facilit(y|ies)|organi[sz]ations?|compan(y|ies)|industry|charity|nonprofit)\b/;
@@ -32,7 +35,12 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   if (!m) return undefined;
   const after = t.slice(m.index + m[0].length);
   if (/^\s+(list|policy|fee|waiting)/.test(after) || /waiting list/.test(t)) return undefined;
-  if (POLITE_ASK.test(t)) return { mode: 'request' };
+  // Another's or another event's ("could you cancel my wife's appointment"), however politely asked.
+  const object = OBJECT.exec(t)?.[1];
+  if (object && !TIME.test(object) && !objects.some((o) => object.startsWith(o)))
+    return { mode: 'unsure', why: 'names something else' };
+  const bare = !objects.some((o) => hasWord(t, o));
+  if (POLITE_ASK.test(t)) return { mode: 'request', ...(bare ? { bare } : {}) };
   // A negation counts in the cancel's own clause: "I can't attend, so please cancel it" asks.
   const clause =
     t
@@ -41,15 +49,20 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
       .at(-1) ?? '';
   if (NEGATION.test(clause) || /^\s+(is|was)\s+not\b/.test(after)) return { mode: 'negated', why: 'negated' };
   if (ABOUT.test(clause)) return { mode: 'unsure', why: 'asks about it' };
-  const object = OBJECT.exec(t)?.[1];
-  if (object && !TIME.test(object) && !objects.some((o) => object.startsWith(o)))
-    return { mode: 'unsure', why: 'names something else' };
   if (DOUBT.test(t) || s.question || /\b(was|were|been|got|is) cancell?ed\b/.test(t))
     return { mode: 'unsure', why: 'not a request' };
   // A bare "cancel" as a subject asks nothing by itself; "cancel my appointment" does.
   const imperative = /^(please\s+)?cancel\b/.test(t) && (!s.subject || !!object);
-  return WANT.test(t) || imperative ? { mode: 'request' } : { mode: 'unsure', why: 'not a request' };
+  if (!WANT.test(t) && !imperative) return { mode: 'unsure', why: 'not a request' };
+  return { mode: 'request', ...(bare ? { bare } : {}) };
 }
+
+/** The words after a match up to the end of its clause. */
+const clauseAfter = (t: string, m: RegExpExecArray) =>
+  t
+    .slice(m.index + m[0].length)
+    .split(/[,;:]|\b(?:so|but|and|because|as)\b/)[0]!
+    .replace(/[.!?\s]+$/, '');
 
 /**
  * What "can't attend / make it / come / join" names, read up to the end of its clause: "I can't
@@ -58,10 +71,7 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
  * own words decide, as before; "it" and "this" count only right after the verb.
  */
 function absentFromOurs(t: string, m: RegExpExecArray, objects: string[]): boolean {
-  const after = t
-    .slice(m.index + m[0].length)
-    .split(/[,;:]|\b(?:so|but|and|because|as)\b/)[0]!
-    .replace(/[.!?\s]+$/, '');
+  const after = clauseAfter(t, m);
   if (/^\s+(it|this)\b/.test(after)) return true;
   const named = after.replace(
     /\b(tomorrow|today|on \w+day|at [\d:]+\s*(am|pm)?|this (morning|afternoon))\b/g,
@@ -86,6 +96,14 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
         ? { mode: 'request', absence: true }
         : { mode: 'unsure', why: 'not a request' },
     );
+  }
+  const needless = c || absent ? null : NEEDLESS.exec(t);
+  if (needless) {
+    const after = clauseAfter(t, needless);
+    if (w.cancel.objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o)))
+      cancel.push(
+        DOUBT.test(t) || s.question ? { mode: 'unsure', why: 'not a request' } : { mode: 'request' },
+      );
   }
   const outOfScope: SentenceReading['outOfScope'] = [];
   for (const o of w.outOfScope) {

@@ -72,9 +72,9 @@ const REQUEST = new Set([
 ]);
 // Polite requests put as negative questions (〜していただけませんか): a request, not a negation.
 // Read from the surface, since the analyser splits いただけ oddly (い/た/だけ).
-// お願いできますか and してもよろしいでしょうか are the same politeness.
+// お願いできますか, してもよろしいでしょうか and させていただくことは可能でしょうか are the same politeness.
 const POLITE_ASK =
-  /(いただけ|頂け|もらえ|貰え|くれ)(ませんか|ません(でしょう)?か|ないでしょうか|ますでしょうか|ますか|ないか)|お願い(でき|いたせ|致せ)(ますか|ませんか|ますでしょうか|ないでしょうか)|(して|させて)も(よろしい|いい|大丈夫)(でしょうか|ですか)/;
+  /(いただけ|頂け|もらえ|貰え|くれ)(ませんか|ません(でしょう)?か|ないでしょうか|ますでしょうか|ますか|ないか)|お願い(でき|いたせ|致せ)(ますか|ませんか|ますでしょうか|ないでしょうか)|(して|させて)も(よろしい|いい|大丈夫)(でしょうか|ですか)|させて(いただく|頂く)ことは(可能|でき)/;
 
 /**
  * A condition in the sentence (もし, 場合, 〜ば) or doubt in the predicate (迷う, かもしれない), a

@@ -19,6 +19,8 @@ export interface Hit {
   why?: string;
   /** Read from "not coming" (参加できません, can't attend), not from a cancellation word. */
   absence?: boolean;
+  /** A request that names nothing, neither at its word nor in its sentence ("欠席します"). */
+  bare?: boolean;
 }
 
 export interface SentenceReading {
@@ -33,10 +35,13 @@ export interface SentenceReading {
 const has = (list: string[], t: Token) => list.includes(t.lemma) || list.includes(t.surface);
 // A day or time (明日, 12月5日, 10時) names the consultation as well as 予約 does.
 const isTime = (t: Token) =>
-  t.sub === '副詞可能' || t.sub === '数' || ['本日', '今日', '明日'].includes(t.surface);
-// Nouns that carry no meaning of their own in a compound (明日の分, その件).
-const isHollow = (t: Token) =>
-  t.pos === '接頭詞' || t.sub === '非自立' || t.sub === '接尾' || t.sub === '代名詞';
+  t.sub === '副詞可能' ||
+  t.sub === '数' ||
+  t.sub2 === '助数詞' ||
+  ['本日', '今日', '明日'].includes(t.surface);
+// Words that say nothing of what a phrase is (ご of ご予約, の of 〜の分, 私, その). Not a suffix:
+// 会 of 相談会 makes it another thing (a counter, 10時, is a time).
+const isHollow = (t: Token) => t.pos === '接頭詞' || t.sub === '非自立' || t.sub === '代名詞';
 const REQUEST_NOUNS = new Set(['お願い', '願い', '希望', '依頼', '手続き', '申請']);
 const CHANGE_HEADS = new Set(['変更', '振替', '振り替え', '延期']);
 const BOOKING_VERBS = new Set([
@@ -110,15 +115,54 @@ function objectOf(tokens: Token[], i: number): Token[] {
   return [];
 }
 
+/**
+ * What a noun phrase names: one of ours (相談, オンライン相談, ご予約: the phrase ends with one of the
+ * objects), another thing (説明会, 予約変更, 就職相談会: ours inside it is not its head), or
+ * nothing but a day or a pronoun. The "X の" phrases before it must leave it ours: 明日の相談,
+ * ハローワークの予約, 職業相談の予約 do; セミナーの予約, 相談会の予約, 子供の予約 are another event's
+ * booking or another person's, and cancelling ours for them harms the seeker. A day or time, a
+ * pronoun (私の) or a proper noun (a place, the office) says when or where, not whose.
+ */
+function whatPhrase(tokens: Token[], phrase: Token[], objects: string[]): 'ours' | 'other' | 'none' {
+  const words = (p: Token[]) =>
+    p
+      .filter((t) => !isHollow(t) && !isTime(t))
+      .map((t) => t.surface)
+      .join('');
+  const named = words(phrase);
+  if (!named) return 'none';
+  if (!objects.some((o) => named.endsWith(o))) return 'other';
+  let k = tokens.indexOf(phrase[0]!);
+  while (tokens[k - 1]?.surface === 'の' && tokens[k - 1]!.pos === '助詞' && isNoun(tokens[k - 2])) {
+    const modifier = compoundBefore(tokens, k - 2);
+    // 出産のため明日の面談: ため (a dependent noun) ends a clause of reason; what is before it
+    // says why, not whose.
+    if (modifier.some((t) => t.sub === '非自立')) break;
+    k -= modifier.length + 1;
+    const m = words(modifier.filter((t) => t.sub !== '固有名詞'));
+    if (m && !objects.some((o) => m.endsWith(o) || o.startsWith(m))) return 'other';
+  }
+  return 'ours';
+}
+
+/** Whether a text (a reply's subject) names our consultation: ご予約のご案内 does, 就職相談会のご案内 not. */
+export function namesOurs(tokens: Token[], objects: string[]): boolean {
+  return tokens.some(
+    (t, i) =>
+      isNoun(t) &&
+      !isNoun(tokens[i + 1]) &&
+      whatPhrase(tokens, compoundBefore(tokens, i), objects) === 'ours',
+  );
+}
+
 function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
   const next = tokens[i + 1];
   // キャンセル待ち (a waiting list), キャンセル料 (a fee): another noun, not a request.
   if (next && isNoun(next) && has(w.notJoinedTo, next)) return undefined;
   if (next && isNoun(next) && !REQUEST_NOUNS.has(next.lemma)) return { mode: 'unsure', why: 'compound' };
-  const object = objectOf(tokens, i).filter((t) => !isHollow(t));
-  const named = object.map((t) => t.surface).join('');
-  const ours = w.objects.some((o) => named.includes(o));
-  if (object.length && !ours && !object.some(isTime)) return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
+  const named = whatPhrase(tokens, objectOf(tokens, i), w.objects);
+  if (named === 'other') return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
+  const ours = named === 'ours';
   // 中止します, 今回は見送らせていただきます: stops what? Only our consultation named makes it ours.
   if (!ours && has(w.needObject, tokens[i]!)) return { mode: 'unsure', why: 'names nothing of ours' };
   // A bare word (a subject "キャンセル") has no predicate, so asks nothing: unsure.
@@ -126,7 +170,8 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   const mode = modeOf(pred, tokens, s.question);
   if (mode === 'request') {
     const verb = verbOf(pred);
-    return verb && !DOING.has(verb.lemma) ? { mode: 'unsure', why: 'another verb' } : { mode };
+    if (verb && !DOING.has(verb.lemma)) return { mode: 'unsure', why: 'another verb' };
+    return { mode, ...(!ours && !w.objects.some((o) => s.text.includes(o)) ? { bare: true } : {}) };
   }
   return { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
 }
@@ -136,7 +181,10 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   const pred = predicate(tokens, i);
   const neg = pred.findIndex(negative);
   if (neg < 0) return undefined;
-  if (doubtful(pred, tokens) || asking(pred, s.question)) return { mode: 'unsure', why: 'not a request' };
+  // 参加できるか分かりません, 参加できるかどうか未定です: the negation is of knowing, not of coming.
+  const wonders = pred.slice(0, neg).some((t) => t.surface === 'か' && t.pos === '助詞');
+  if (wonders || doubtful(pred, tokens) || asking(pred, s.question))
+    return { mode: 'unsure', why: 'not a request' };
   // 参加できない人, 参加できないことがあります: the negation describes a noun, not the sender.
   // (ない, ぬ before a noun; not ず of 参加できず申し訳ありません, which goes on to the apology.)
   const after = pred[neg + 1];
@@ -148,23 +196,45 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   // "I cannot come" to what? What the verb names (説明会に参加できない, 面接を受けられない) must be
   // the consultation; with nothing named there but a day (明日は), the consultation named in the
   // sentence, as before.
-  const target = absentFrom(tokens, i)?.filter((t) => !isTime(t));
-  if (target?.length) {
-    const named = target.map((t) => t.surface).join('');
-    if (!w.objects.some((o) => named.includes(o))) return { mode: 'unsure', why: 'names something else' };
-  }
+  const phrase = absentFrom(tokens, i);
+  if (phrase && whatPhrase(tokens, phrase, w.objects) === 'other')
+    return { mode: 'unsure', why: 'names something else' }; // 相談会に, 子供の面談に参加できません
   return tokens.some((t) => has(w.objects, t))
     ? { mode: 'request', absence: true }
     : { mode: 'unsure', why: 'absence from what' };
 }
 
-/** The noun phrase a "not coming" verb at i names: 相談に/説明会には/面接を + 参加/伺う/受ける. */
-function absentFrom(tokens: Token[], i: number): Token[] | undefined {
+/**
+ * The noun phrase the word at i names, marked by one of `particles` right before it, adverbs
+ * between (相談に/説明会にはもう + 参加できない; 相談はもう + 必要ありません).
+ */
+function namedAt(tokens: Token[], i: number, particles: string[]): Token[] | undefined {
   let k = i - 1;
-  while (tokens[k]?.pos === '助詞' && ['に', 'へ', 'は', 'も', 'を'].includes(tokens[k]!.surface)) k--;
-  if (k === i - 1 || !isNoun(tokens[k])) return undefined;
-  const phrase = compoundBefore(tokens, k).filter((t) => !isHollow(t));
-  return phrase.length ? phrase : undefined;
+  while (tokens[k]?.pos === '副詞') k--;
+  const before = k;
+  while (tokens[k]?.pos === '助詞' && particles.includes(tokens[k]!.surface)) k--;
+  if (k === before || !isNoun(tokens[k])) return undefined;
+  return compoundBefore(tokens, k);
+}
+const absentFrom = (tokens: Token[], i: number) => namedAt(tokens, i, ['に', 'へ', 'は', 'も', 'を']);
+
+/**
+ * 相談は不要になりました, もう予約は必要ありません: the consultation itself, named at the word, no
+ * longer needed is a cancellation (C1). Nothing of ours named there (書類は必要ありません, 何も
+ * 必要ありません): not about the booking at all.
+ */
+function unneededHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
+  const pred = predicate(tokens, i);
+  // 不要 carries its own negation (不-): 不要ではありません says the opposite; 必要, 要る need one
+  // (必要なくなりました: the analyser reads なくなる as one verb, a change of state).
+  const becomes = pred.some((t) => t.lemma === 'なる' || t.lemma === 'なくなる');
+  const negated = pred.some((t) => negative(t) || t.lemma === 'なくなる');
+  if (tokens[i]!.surface.startsWith('不') ? negated : !negated) return undefined;
+  const phrase = namedAt(tokens, i, ['は', 'が', 'も']);
+  if (!phrase || whatPhrase(tokens, phrase, w.objects) !== 'ours') return undefined;
+  if (doubtful(pred, tokens) || asking(pred, s.question)) return { mode: 'unsure', why: 'not a request' };
+  if (pred.some(past) && !becomes) return { mode: 'unsure', why: 'past' };
+  return { mode: 'request' };
 }
 
 /** 日程を変更したい / 予約できますか: a booking word followed by asking, with no other noun between. */
@@ -284,8 +354,15 @@ function turnsAway(tokens: Token[], end: number, pred: Token[]): boolean {
   return !(['の', 'ん'].includes(a ?? '') && ['です', 'だ'].includes(b ?? ''));
 }
 
+// 新卒採用で入社し、10年勤めました: a sentence that ends in the past tells the sender's history;
+// what they ask now is elsewhere (the past within a topic's own clause is read there).
+const toldAsPast = (tokens: Token[]) => {
+  const last = [...tokens].reverse().find((t) => ['動詞', '助動詞', '形容詞'].includes(t.pos));
+  return last !== undefined && past(last);
+};
+
 function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
-  const others = tokens.some((t) => OTHERS.has(t.surface));
+  const others = tokens.some((t) => OTHERS.has(t.surface)) || toldAsPast(tokens);
   const out: SentenceReading['outOfScope'] = [];
   for (const o of w) {
     const sure = o.keywords.flatMap((k) => aligned(tokens, k));
@@ -327,6 +404,9 @@ export function readJapanese(s: Sentence, tokens: Token[], w: IntentWords): Sent
       if (h) cancel.push(h);
     } else if (has(w.cancel.absence, t)) {
       const h = absenceHit(tokens, i, s, w.cancel);
+      if (h) cancel.push(h);
+    } else if (has(w.cancel.unneeded, t)) {
+      const h = unneededHit(tokens, i, s, w.cancel);
       if (h) cancel.push(h);
     }
     if (has(booking, t) && asksChange(tokens, i, s, booking)) {

@@ -7,8 +7,11 @@ import { hasWord, type IntentWords, mayMatch } from './words.js';
 
 /** What a mail asks, read sentence by sentence. */
 export interface MailReading {
-  /** request: a plain request to cancel; negated: says it is not one; unsure: mentions one. */
-  cancel?: { mode: Mode; sentence?: string; why?: string };
+  /**
+   * request: a plain request to cancel; negated: says it is not one; unsure: mentions one. `bare`:
+   * the request names nothing ("欠席します"): what the mail is about must say it is ours.
+   */
+  cancel?: { mode: Mode; sentence?: string; why?: string; bare?: boolean };
   /** Asks for a booking or a change (B8). */
   change: boolean;
   /** Asks to move a booking (B8). */
@@ -83,12 +86,17 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
   const troubled = requests.some((h) => h.absence) && w.cancel.trouble.some((x) => hasWord(text, x));
   const asked = requests.find((h) => !(h.absence && troubled));
   const retracted = asked && RETRACTS.test(text);
-  const request = retracted ? undefined : asked;
+  // "説明会の欠席について。明日は欠席します": a request naming nothing, in a mail that names
+  // something else to cancel or miss, is about that.
+  const elsewhere = asked?.bare && cancel.some((h) => h.why === 'names something else');
+  const request = retracted || elsewhere ? undefined : asked;
   const unsure = retracted
     ? { ...asked, mode: 'unsure' as const, why: 'takes something back' }
-    : requests[0] && !asked
-      ? { ...requests[0], mode: 'unsure' as const, why: 'may be trouble joining, not an absence' }
-      : cancel.find((h) => h.mode === 'unsure');
+    : elsewhere
+      ? { ...asked, mode: 'unsure' as const, why: 'names something else' }
+      : requests[0] && !asked
+        ? { ...requests[0], mode: 'unsure' as const, why: 'may be trouble joining, not an absence' }
+        : cancel.find((h) => h.mode === 'unsure');
   const c = negated ?? request ?? unsure;
   const sure = scope.find((h) => h.mode === 'request');
   const maybe = scope.find((h) => h.mode === 'unsure');
@@ -97,7 +105,7 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
       ? {
           cancel: {
             mode: c.mode,
-            ...(c === request ? { sentence: c.sentence } : {}),
+            ...(c === request ? { sentence: c.sentence, ...(c.bare ? { bare: true } : {}) } : {}),
             ...(c.why ? { why: c.why } : {}),
           },
         }

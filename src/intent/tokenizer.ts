@@ -8,6 +8,8 @@ export interface Token {
   /** IPADIC part of speech and its first subcategory: 名詞/サ変接続, 助動詞/*, 動詞/非自立 … */
   pos: string;
   sub: string;
+  /** Its second subcategory: 助数詞 (a counter: 10時, 5日) against 一般 (相談会, 説明会). */
+  sub2: string;
 }
 
 export type Tokenize = (text: string) => Token[];
@@ -17,6 +19,7 @@ interface LinderaToken {
   baseForm: string;
   partOfSpeech: string;
   partOfSpeechSubcategory1: string;
+  partOfSpeechSubcategory2?: string;
 }
 interface Lindera {
   TokenizerBuilder: new () => {
@@ -46,5 +49,6 @@ export const tokenize: Tokenize = (text) => {
     lemma: t.baseForm && t.baseForm !== '*' ? t.baseForm : t.surface,
     pos: t.partOfSpeech,
     sub: t.partOfSpeechSubcategory1,
+    sub2: t.partOfSpeechSubcategory2 ?? '*',
   }));
 };

@@ -10,6 +10,7 @@ export interface IntentWords {
     objects: string[];
     needObject: string[];
     absence: string[];
+    unneeded: string[];
     trouble: string[];
   };
   bookingRequest: string[];
@@ -39,6 +40,7 @@ function build(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
       objects: f(c.objects),
       needObject: f(c.needObject),
       absence: f(c.absence),
+      unneeded: f(c.unneeded),
       trouble: f(c.trouble),
     },
     bookingRequest: f(cfg.intents.bookingRequest.words),
@@ -61,7 +63,8 @@ const NEGATION = /ない|なく|ません|ず/;
 /**
  * Whether a Japanese sentence may hold anything the reader looks for: no sentence without one
  * needs the analyser. "Not coming" words (行く, 出る: one-kanji stems found everywhere) count only
- * beside a negation and the consultation's name, as the reader itself requires.
+ * beside a negation and the consultation's name, as the reader itself requires; "not needed"
+ * words (不要, 必要) only beside the consultation's name.
  */
 export function mayMatch(w: IntentWords): (sentence: string) => boolean {
   const strong = stems([
@@ -71,9 +74,11 @@ export function mayMatch(w: IntentWords): (sentence: string) => boolean {
     ...w.outOfScope.flatMap((o) => [...o.keywords, ...o.unsure]),
   ]);
   const absence = stems(w.cancel.absence);
+  const unneeded = stems(w.cancel.unneeded);
   return (t) =>
     strong.some((x) => t.includes(x)) ||
-    (NEGATION.test(t) && absence.some((x) => t.includes(x)) && w.cancel.objects.some((o) => t.includes(o)));
+    ((NEGATION.test(t) ? [...absence, ...unneeded] : unneeded).some((x) => t.includes(x)) &&
+      w.cancel.objects.some((o) => t.includes(o)));
 }
 
 /** Whole-word test for English words and phrases. */

@@ -6,7 +6,7 @@ import type { Booking } from '../../src/bookings/model.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ZONE } from '../../src/domain/time.js';
 import { decide, type Facts } from '../../src/inbound/decide.js';
-import { detectIntent, ownWords, type ReplyNote } from '../../src/inbound/intent.js';
+import { detectIntent, documentParts, ownWords, type ReplyNote } from '../../src/inbound/intent.js';
 import { type InboundPart, type ParsedMail, parseMail } from '../../src/inbound/parse.js';
 import { namedWhen } from '../../src/intent/when.js';
 import { intentWords } from '../../src/intent/words.js';
@@ -107,6 +107,30 @@ describe('intent (Japanese and English)', () => {
     ['障害者雇用について相談したいのですが', 'out-of-scope'], // のですが: a softened request
     ['通信障害で接続できません', 'other'],
     ['よろしくお願いします', 'other'],
+    // Whose booking, which event's: the phrase's head and its "X の" modifiers must be ours.
+    ['セミナーの予約をキャンセルしたいです', 'unsure'],
+    ['子供の予約をキャンセルしたいです', 'unsure'],
+    ['就職相談会をキャンセルします', 'unsure'], // 相談 inside, 会 its head
+    ['就職相談会に参加できなくなりました', 'unsure'],
+    ["Can you cancel my wife's appointment?", 'unsure'],
+    ['ハローワークの相談の予約をキャンセルしたいです', 'cancel'],
+    ['明日10時の相談をキャンセルします', 'cancel'],
+    ['妻の出産のため明日の面談をキャンセルさせてください', 'cancel'], // のため: why, not whose
+    // Not knowing whether one can come is not "not coming".
+    ['明日の相談に参加できるかわかりません', 'unsure'],
+    // The consultation no longer needed, named at the word; anything else not needed is not ours.
+    ['仕事が見つかったので、もう相談は必要ありません', 'cancel'],
+    ['明日の相談は不要になりました', 'cancel'],
+    ['相談は必要なくなりました', 'cancel'],
+    ['I found a job, so I no longer need the consultation.', 'cancel'],
+    ['明日の相談で使う書類はもう必要ありません', 'other'],
+    ['明日の相談では何も必要ありません', 'other'],
+    ['予約変更は不要です', 'other'],
+    ['予約は必要ないと言われました', 'unsure'],
+    ["I don't need it anymore.", 'other'],
+    ['明日の相談のキャンセルをさせていただくことは可能でしょうか', 'cancel'],
+    // A past history is not a request for a referral (B12).
+    ['大学の新卒採用で入社し、10年勤めました', 'unsure'],
   ])('%s → %s', (text, kind) => {
     expect(intent('', text)).toBe(kind);
   });
@@ -224,6 +248,36 @@ describe('intent (Japanese and English)', () => {
       'Could you review my resume?',
     ])
       expect(detectIntent(mail('', text, [PDF]), scope), text).toEqual({ kind: 'documents' });
+  });
+
+  it('a request naming nothing answers what the mail replies to: a reply about another event is not ours', () => {
+    expect(intent('Re: 就職セミナーのご案内', '欠席します。')).toBe('unsure');
+    expect(intent('Re: 就職相談会のご案内', '欠席します')).toBe('unsure');
+    expect(intent('Re: オンライン職業相談のご予約（12月10日 10:00）', '欠席します')).toBe('cancel');
+    expect(intent('Re: 12月10日の件', 'キャンセルでお願いします')).toBe('cancel');
+    expect(intent('', 'キャンセルでお願いします')).toBe('cancel');
+    // The same mail naming another thing to miss in one sentence and nothing in the next.
+    expect(intent('説明会の欠席について', '明日は欠席します')).toBe('unsure');
+  });
+
+  it('a signed mail’s signature, a key or a contact card is not a document (real corpus mail and made parts)', async () => {
+    const signed = await parseMail(
+      readFileSync(path.join(CORPUS, 'email-malformed/mailgem__sig_only_email.eml')),
+      { maxBytes: 1e6 },
+    );
+    expect(signed.attachments.map((a) => a.contentType)).toEqual(['application/pgp-signature']);
+    expect(detectIntent(signed, scope).kind).toBe('other');
+    for (const p of [
+      part('smime.p7s', 'application/pkcs7-signature', '0'),
+      part('smime.p7s', 'application/octet-stream', '0'), // named, under a generic type
+      part('key.asc', 'application/pgp-keys', '-----BEGIN PGP PUBLIC KEY BLOCK-----'),
+      part('contact.vcf', 'text/x-vcard', 'BEGIN:VCARD'),
+    ])
+      expect(intentOf(mail('', 'ありがとうございました', [p])), p.filename).toBe('other');
+    // Beside a real document, the document is still one, and alone in the forward (verdict.ts).
+    const both = mail('', '履歴書です', [PDF, part('smime.p7s', 'application/pkcs7-signature', '0')]);
+    expect(intentOf(both)).toBe('documents');
+    expect(documentParts(both.attachments).map((a) => a.filename)).toEqual(['履歴書.pdf']);
   });
 
   it('a picture shown inside a mail, small, is decoration (Deco-mail emoji, a signature logo), not a document', async () => {
