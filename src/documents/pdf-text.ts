@@ -39,6 +39,10 @@ interface Opts {
 const pools = new Map<number, ThreadPool<PdfText>>();
 // Each thread loads its own pdf.js: on a many-core host, one per core would be dozens of them.
 const DEFAULT_MAX_THREADS = 4;
+// Documents come in bursts (a seeker's résumé and work history, minutes apart) and a thread keeps
+// the heap its largest PDF grew: ended after this long without work, a fresh one (a few hundred
+// ms to load pdf.js) reads the next.
+const IDLE_MS = 60_000;
 
 /**
  * The text of a PDF and the active content it carries, off the main thread, bounded in time and memory (the thread is terminated and
@@ -53,6 +57,7 @@ export async function pdfText(data: Buffer, opts: Opts = {}): Promise<PdfText> {
       file: pathToFileURL(WORKER),
       size: opts.threads || Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS),
       maxHeapMb: heapMb,
+      idleMs: IDLE_MS,
       workerData: {
         cMapUrl: `${path.join(PDFJS, 'cmaps')}/`,
         standardFontDataUrl: `${path.join(PDFJS, 'standard_fonts')}/`,

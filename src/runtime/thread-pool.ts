@@ -39,6 +39,7 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   busy: boolean;
+  idle?: NodeJS.Timeout;
 }
 
 export class ThreadPool<Res> {
@@ -53,8 +54,19 @@ export class ThreadPool<Res> {
       size: number;
       maxHeapMb: number;
       workerData?: unknown;
+      /**
+       * A thread idle this long is ended and its memory returned to the system; the next task
+       * starts a fresh one. V8 keeps a thread's grown heap: after a 25 MB PDF, an idle pdf.js
+       * thread held its peak for good. Unset: threads live as long as the pool.
+       */
+      idleMs?: number;
     },
   ) {}
+
+  /** Threads running now (started or starting). */
+  get threads(): number {
+    return this.slots.length;
+  }
 
   /** Start every thread now (each loads its libraries once), not on the first task. */
   warm(): void {
@@ -103,6 +115,7 @@ export class ThreadPool<Res> {
       slot.ready = true;
       this.pump();
       if (!slot.busy) worker.unref(); // an idle thread never keeps a process alive
+      this.idleFrom(slot);
     });
     // A thread that dies between tasks is replaced when next needed. One that dies before it is
     // ready (a broken install) fails the task waiting longest, so a queue never waits forever.
@@ -120,15 +133,25 @@ export class ThreadPool<Res> {
   }
 
   private retire(slot: Slot): void {
+    clearTimeout(slot.idle);
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
     void slot.worker.terminate();
   }
 
+  /** A free thread is ended after `idleMs` unless a task takes it first (start() clears this). */
+  private idleFrom(slot: Slot): void {
+    const { idleMs } = this.opts;
+    if (idleMs === undefined || slot.busy || this.closed) return;
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => !slot.busy && this.retire(slot), idleMs).unref();
+  }
+
   private start(slot: Slot, task: Task): void {
     const w = slot.worker;
     const id = ++this.seq;
+    clearTimeout(slot.idle);
     slot.busy = true;
     w.ref(); // a task in flight keeps the process alive until it settles
     const finish = (settle: () => void, retire: boolean) => {
@@ -141,6 +164,7 @@ export class ThreadPool<Res> {
       else slot.busy = false;
       settle();
       if (!this.closed) this.pump();
+      if (!retire) this.idleFrom(slot);
     };
     const onMessage = (m: { id: number }) => {
       if (m.id !== id) return;

@@ -69,4 +69,32 @@ describe('thread pool: work that can run away is stopped, and the next task stil
       await broken.close();
     }
   });
+
+  it('a thread idle for idleMs is ended (its heap returned); the next task starts a fresh one', async () => {
+    const idle = new ThreadPool<Echo>({
+      file: new URL('../fixtures/threads/misbehave.ts', import.meta.url),
+      size: 2,
+      maxHeapMb: 64,
+      workerData: { greeting: 'やあ' },
+      idleMs: 200,
+    });
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      return ok();
+    };
+    try {
+      const both = await Promise.all([
+        idle.run({ act: 'echo', text: 'a' }, 10_000),
+        idle.run({ act: 'echo', text: 'b' }, 10_000),
+      ]);
+      expect(both.map((r) => r.text)).toEqual(['やあ a', 'やあ b']);
+      expect(idle.threads).toBe(2);
+      expect(await until(() => idle.threads === 0)).toBe(true);
+      expect((await idle.run({ act: 'echo', text: 'c' }, 10_000)).text).toBe('やあ c');
+      // A pool without idleMs (the parse threads, used by every mail) keeps its threads.
+      expect(pool.threads).toBeGreaterThan(0);
+    } finally {
+      await idle.close();
+    }
+  });
 });
