@@ -14,7 +14,11 @@ const WANT =
   /\b(i'?d like to|i would like to|i want to|i wish to|i need to|i have to|i must|please|kindly|i'?ll|i will|i am writing to|i'?m writing to|let me)\b[^.]*\bcancel/;
 // "Please tell me how to cancel", "a question about cancelling": asks about it, not for it.
 const ABOUT = /\b(how|what|which|why|about|regarding|concerning)\b/;
-const OBJECT = /\bcancel(?:ling|ing)?\s+(?:my|the|our|this|that|your)?\s*([a-z'-]+(?:\s+[a-z-]+)?)/;
+// What is cancelled: "cancel my (next) appointment", and what follows it ("with ABC Corporation").
+const OBJECT =
+  /\bcancel(?:ling|ing)?\s+(?:(?:my|the|our|this|that|your)\s+)?(?:(?:next|upcoming)\s+)?([a-z'-]+(?:\s+[a-z-]+)?)/;
+// An appointment with someone else, or at another place: a company's interview, a fair.
+const ELSEWHERE = /^\s+(with|at)\s+(?!(you|your|us|hello\s?work|the (office|consultation|counter))\b|\d)/;
 const TIME = /^(on|for|at|tomorrow|today|monday|tuesday|wednesday|thursday|friday|the|\d)/;
 const ABSENCE =
   /\b(can'?t|cannot|can not|won'?t be able to|will not be able to|unable to|not able to)\s+(attend|make it|come|join)\b/;
@@ -36,8 +40,11 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   const after = t.slice(m.index + m[0].length);
   if (/^\s+(list|policy|fee|waiting)/.test(after) || /waiting list/.test(t)) return undefined;
   // Another's or another event's ("could you cancel my wife's appointment"), however politely asked.
-  const object = OBJECT.exec(t)?.[1];
-  if (object && !TIME.test(object) && !objects.some((o) => object.startsWith(o)))
+  const om = OBJECT.exec(t);
+  const object = om?.[1];
+  const ours = object && objects.find((o) => object.startsWith(o));
+  if (object && !TIME.test(object) && !ours) return { mode: 'unsure', why: 'names something else' };
+  if (ours && ELSEWHERE.test(t.slice(om.index + om[0].length - object.length + ours.length)))
     return { mode: 'unsure', why: 'names something else' };
   const bare = !objects.some((o) => hasWord(t, o));
   if (POLITE_ASK.test(t)) return { mode: 'request', ...(bare ? { bare } : {}) };

@@ -36,6 +36,12 @@ const MAX_READ = 50;
 const RETRACTS =
   /間違[いえっ]|誤(り|って|送)|無視して|撤回|取り下げ|なかったことに|\b(ignore|disregard|by mistake|mistakenly|in error|retract|withdraw)\b/;
 
+// Nor is one that also says the sender will come ("明日の相談は予定通り参加します。以前の予約は
+// キャンセルしてください"): they think of another booking than the one we hold, or contradict
+// themselves. Either way, staff ask.
+const ATTENDS =
+  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|\b(i will attend|i'll attend|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
+
 // A question in the sender's own words, with or without a question mark (Japanese mail often ends
 // 「…ですか。」): "次の予約はどうすればいいですか", "書類はこれでよろしいでしょうか", "Can I book again?".
 // Not 「とか」「確か」「静か」: か after a kana ending of a predicate only.
@@ -85,13 +91,13 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
   // more often a connection problem than an absence (config intents.cancel.trouble).
   const troubled = requests.some((h) => h.absence) && w.cancel.trouble.some((x) => hasWord(text, x));
   const asked = requests.find((h) => !(h.absence && troubled));
-  const retracted = asked && RETRACTS.test(text);
+  const retracted = asked && (RETRACTS.test(text) || ATTENDS.test(text));
   // "説明会の欠席について。明日は欠席します": a request naming nothing, in a mail that names
   // something else to cancel or miss, is about that.
   const elsewhere = asked?.bare && cancel.some((h) => h.why === 'names something else');
   const request = retracted || elsewhere ? undefined : asked;
   const unsure = retracted
-    ? { ...asked, mode: 'unsure' as const, why: 'takes something back' }
+    ? { ...asked, mode: 'unsure' as const, why: 'takes something back or says it will come' }
     : elsewhere
       ? { ...asked, mode: 'unsure' as const, why: 'names something else' }
       : requests[0] && !asked

@@ -23,6 +23,8 @@ export interface Named {
   weekdays: number[];
   /** In the request's sentence: times of day, 24-hour. */
   times: Array<{ hour: number; minute: number }>;
+  /** The request's sentence picks one of several bookings, or all (1つ, 片方, 両方, "one of them"). */
+  several: boolean;
 }
 
 // English names from luxon (ICU), lower case as the folded text is; weekdays Monday first.
@@ -83,7 +85,11 @@ export function namedWhen(ownText: string, sentence: string): Named {
   if (/明日|あした|tomorrow/.test(rest)) daysAhead.push(1);
   if (/今日|本日|today/.test(rest)) daysAhead.push(0);
   if (/昨日|きのう|yesterday/.test(rest)) daysAhead.push(-1);
-  const earlier = /先週|前回|先月|last (week|time|month)|previous (consultation|appointment|session)/.test(s);
+  // 以前の予約, 古い予約, "the old booking": one before the upcoming one, so not it.
+  const earlier =
+    /先週|前回|先月|以前|古い|last (week|time|month)|(previous|old|earlier) (consultation|appointment|session|booking)/.test(
+      s,
+    );
   const weeksAhead: number[] = [];
   if (/再来週/.test(s)) weeksAhead.push(2);
   if (/(?<!再)来週|next week/.test(s)) weeksAhead.push(1);
@@ -96,6 +102,12 @@ export function namedWhen(ownText: string, sentence: string): Named {
     ...[...s.matchAll(JA_WEEKDAY)].map((m) => JA_WEEKDAYS.indexOf(m[1]!) + 1),
     ...EN_WEEKDAYS.flatMap((d, i) => (s.includes(d) ? [i + 1] : [])),
   ];
+  // "二重に予約してしまったので1つキャンセルしてください": the seeker counts bookings we do not
+  // hold; which one they mean is for staff.
+  const several =
+    /(?<![\d.])[1一]\s*(つ|件)|ひとつ|片方|どちらか|どっちか|両方|全部|すべて|\b(one of (them|the|my)|either|both|all (of )?(my|the))\b/.test(
+      s,
+    );
   return {
     dates: datesIn(fold(ownText)),
     daysAhead,
@@ -104,6 +116,7 @@ export function namedWhen(ownText: string, sentence: string): Named {
     monthDays,
     weekdays,
     times: timesIn(s),
+    several,
   };
 }
 
@@ -133,6 +146,7 @@ export function notTheBooking(
     ...n.monthDays.map((d) => d === start.day),
     ...(n.earlier ? [false] : []),
   ];
+  if (n.several) return 'one of several bookings named';
   if (days.length && !days.some(Boolean)) return 'the day named is not the booking’s';
   // Minutes since midnight, in the booking's zone: named times are within [start, end).
   const from = start.hour * 60 + start.minute;

@@ -129,6 +129,12 @@ describe('intent (Japanese and English)', () => {
     ['予約は必要ないと言われました', 'unsure'],
     ["I don't need it anymore.", 'other'],
     ['明日の相談のキャンセルをさせていただくことは可能でしょうか', 'cancel'],
+    ['Please cancel my appointment with ABC Corporation.', 'unsure'], // a company's, not ours
+    ['Please cancel my appointment with you tomorrow.', 'cancel'],
+    ['Please cancel my next appointment.', 'cancel'],
+    // A mail that asks to cancel and also says the sender will come: another booking in mind.
+    ['明日の相談は予定通り参加します。以前の予約はキャンセルしてください。', 'unsure'],
+    ['明日の相談は参加します。古い予約をキャンセルしてください', 'unsure'],
     // A past history is not a request for a referral (B12).
     ['大学の新卒採用で入社し、10年勤めました', 'unsure'],
   ])('%s → %s', (text, kind) => {

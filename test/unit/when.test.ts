@@ -19,6 +19,7 @@ describe('the days and times a cancellation names (when.ts)', () => {
       monthDays: [],
       weekdays: [],
       times: [{ hour: 14, minute: 30 }],
+      several: false,
     });
     expect(namedWhen('please cancel dec 10th, 2:30 pm', 'please cancel dec 10th, 2:30 pm')).toMatchObject({
       dates: [{ month: 12, day: 10 }],
@@ -42,6 +43,7 @@ describe('the days and times a cancellation names (when.ts)', () => {
       monthDays: [],
       weekdays: [],
       times: [],
+      several: false,
     });
   });
 
@@ -80,5 +82,22 @@ describe('the days and times a cancellation names (when.ts)', () => {
     expect(namedWhen('', '12月11日、12/11の予約を取り消します').monthDays).toEqual([]);
     // Far enough back to be next year's: not the booking's either.
     expect(check('1月5日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    // An earlier booking than the upcoming one.
+    expect(check('以前の予約はキャンセルしてください')).toBe('the day named is not the booking’s');
+    expect(check('Please cancel the old booking')).toBe('the day named is not the booking’s');
+  });
+
+  it('one of several bookings, or all, counted by a seeker who has one: staff decide', () => {
+    for (const s of [
+      '二重に予約してしまったので、1つキャンセルしてください',
+      '予約を一つ取り消してください',
+      '片方の予約をキャンセルしてください',
+      '両方キャンセルでお願いします',
+      'I booked twice by mistake. Please cancel one of them.',
+      'Please cancel both appointments.',
+    ])
+      expect(check(s), s).toBe('one of several bookings named');
+    // Not a count: a date, a time, 10日, 11時.
+    expect(check('12月10日14時の相談をキャンセルします')).toBeUndefined();
   });
 });
