@@ -97,7 +97,9 @@ const pct = (xs: number[], p: number) =>
 export const inboundBench: Bench = {
   name: `inbound: Dovecot IDLE → decision done (${LATENCY_N} mails one by one; ${MIX_N}-mail 70/25/5 mix)`,
   async run(env) {
-    // Latency: one mail at a time, the watcher idle in between (its IDLE notice is part of it).
+    // Latency: one mail at a time, the watcher idle in between (its IDLE notice is part of it:
+    // Dovecot holds every notice 500 ms, NOTIFY_DELAY_MSECS in its lib-storage/mailbox-watch.c, so
+    // that is the floor here; the ingress bench shows the path without it).
     const lat = await startStack(env, 'bench-lat', ['outbox', 'inbound', 'watcher']);
     const c = client(env.dovecot.port, 'bench-lat');
     await c.connect();
