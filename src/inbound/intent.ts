@@ -116,7 +116,10 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     // Cancel and move in one mail is a change, and changes are by phone (B8): nothing is cancelled.
     if (r.move) return { kind: 'booking-request' };
     const sentence = r.cancel.sentence ?? '';
-    const also = alsoAsked(r, textIntent({ ...r, cancel: undefined }));
+    // Files on a cancellation are delivered to nobody (their booking is going): staff see them.
+    const files = documentParts(m.attachments).length > 0 ? 'files attached' : undefined;
+    const asked = alsoAsked(r, textIntent({ ...r, cancel: undefined }));
+    const also = [asked, files].filter(Boolean).join('; ') || undefined;
     return {
       kind: 'cancel',
       sentence,

@@ -230,6 +230,18 @@ describe('intent (Japanese and English)', () => {
     expect(note('当日のキャンセルは電話のみ受け付けます')).toBeUndefined();
   });
 
+  it('files on a cancellation: the booking is cancelled and staff see the files (no one else would)', () => {
+    expect(
+      detectIntent(mail('', '明日の相談はキャンセルします。履歴書を添付します。', [PDF]), scope),
+    ).toMatchObject({
+      kind: 'cancel',
+      also: 'files attached',
+    });
+    expect(
+      detectIntent(mail('', '明日の相談はキャンセルします。次の予約はどうすればいいですか。', [PDF]), scope),
+    ).toMatchObject({ kind: 'cancel', also: 'a question; files attached' });
+  });
+
   it('files with a question: the files are documents, and what the text asks is kept for staff', () => {
     expect(detectIntent(mail('', '履歴書を送ります。', [PDF]), scope)).toEqual({ kind: 'documents' });
     expect(detectIntent(mail('', '履歴書です。時間を変更できますか。', [PDF]), scope)).toEqual({
