@@ -64,11 +64,11 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   return { mode: 'request', ...(bare ? { bare } : {}) };
 }
 
-/** The words after a match up to the end of its clause. */
+/** The words after a match up to the end of its clause (a reason starts another: "due to my consultation"). */
 const clauseAfter = (t: string, m: RegExpExecArray) =>
   t
     .slice(m.index + m[0].length)
-    .split(/[,;:]|\b(?:so|but|and|because|as)\b/)[0]!
+    .split(/[,;:]|\b(?:so|but|and|because|as|since|due to|owing to)\b/)[0]!
     .replace(/[.!?\s]+$/, '');
 
 /**

@@ -70,6 +70,10 @@ describe('intent (Japanese and English)', () => {
     ['I cannot attend the seminar, but I will join the consultation.', 'unsure'],
     ["I can't make it to my daughter's school event tomorrow, so I can attend the consultation.", 'unsure'],
     ["Sorry, I can't make it tomorrow.", 'cancel'],
+    // A reason begins another clause: what the verb names ends before it.
+    ['I am unable to attend the job fair due to my consultation.', 'unsure'],
+    ["Tomorrow's consultation: I cannot attend due to a job interview.", 'cancel'],
+    ["Sorry, I can't make it tomorrow since my kid is sick.", 'cancel'],
     // Nothing but a day named at the verb: the sentence's own words decide, as before.
     ["About my appointment tomorrow: I can't attend.", 'cancel'],
     ['明日の相談ですが、参加できなくなりました', 'cancel'],
