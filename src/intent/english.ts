@@ -72,21 +72,21 @@ const clauseAfter = (t: string, m: RegExpExecArray) =>
     .replace(/[.!?\s]+$/, '');
 
 /**
- * What "can't attend / make it / come / join" names, read up to the end of its clause: "I can't
- * attend the seminar, but I will join the consultation" is not about ours. With nothing but a day
- * named there ("I can't make it tomorrow", "About my appointment: I can't attend"), the sentence's
- * own words decide, as before; "it" and "this" count only right after the verb.
+ * What "can't attend / make it / come / join" names, read up to the end of its clause: ours,
+ * something else ("I can't attend the seminar, but I will join the consultation"), or with
+ * nothing but a day named there ("I can't make it tomorrow", "About my appointment: I can't
+ * attend"), what the sentence's own words name; "it" and "this" count only right after the verb.
  */
-function absentFromOurs(t: string, m: RegExpExecArray, objects: string[]): boolean {
+function absentFrom(t: string, m: RegExpExecArray, objects: string[]): 'ours' | 'other' | 'none' {
   const after = clauseAfter(t, m);
-  if (/^\s+(it|this)\b/.test(after)) return true;
+  if (/^\s+(it|this)\b/.test(after)) return 'ours';
   const named = after.replace(
     /\b(tomorrow|today|on \w+day|at [\d:]+\s*(am|pm)?|this (morning|afternoon))\b/g,
     '',
   );
-  return /^\s*$/.test(named)
-    ? objects.some((o) => hasWord(t, o))
-    : objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o));
+  if (!/^\s*$/.test(named))
+    return objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o)) ? 'ours' : 'other';
+  return objects.some((o) => hasWord(t, o)) ? 'ours' : 'none';
 }
 
 /** One English sentence (no Japanese in it). */
@@ -97,11 +97,13 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   if (c) cancel.push(c);
   const absent = c ? null : ABSENCE.exec(t);
   if (absent) {
-    const ours = absentFromOurs(t, absent, w.cancel.objects);
+    const named = absentFrom(t, absent, w.cancel.objects);
     cancel.push(
-      ours && !DOUBT.test(t) && !s.question
-        ? { mode: 'request', absence: true }
-        : { mode: 'unsure', why: 'not a request' },
+      named === 'other'
+        ? { mode: 'unsure', why: 'names something else' }
+        : named === 'ours' && !DOUBT.test(t) && !s.question
+          ? { mode: 'request', absence: true }
+          : { mode: 'unsure', why: 'not a request' },
     );
   }
   const needless = c || absent ? null : NEEDLESS.exec(t);

@@ -280,6 +280,7 @@ describe('intent (Japanese and English)', () => {
     expect(intent('', 'キャンセルでお願いします')).toBe('cancel');
     // The same mail naming another thing to miss in one sentence and nothing in the next.
     expect(intent('説明会の欠席について', '明日は欠席します')).toBe('unsure');
+    expect(intent('', "I can't attend the seminar. I'd like to cancel.")).toBe('unsure');
   });
 
   it('a signed mail’s signature, a key or a contact card is not a document (real corpus mail and made parts)', async () => {
