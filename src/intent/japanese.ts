@@ -362,7 +362,8 @@ const toldAsPast = (tokens: Token[]) => {
 };
 
 function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
-  const others = tokens.some((t) => OTHERS.has(t.surface)) || toldAsPast(tokens);
+  const others = tokens.some((t) => OTHERS.has(t.surface));
+  const history = toldAsPast(tokens);
   const out: SentenceReading['outOfScope'] = [];
   for (const o of w) {
     const sure = o.keywords.flatMap((k) => aligned(tokens, k));
@@ -379,6 +380,7 @@ function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReadi
         ? 'negated'
         : sure.length &&
             !others &&
+            !history &&
             !pred.some(past) &&
             !doubtful(pred, tokens) &&
             !describesAnother(tokens, last) &&
