@@ -71,6 +71,10 @@ const clauseAfter = (t: string, m: RegExpExecArray) =>
     .split(/[,;:]|\b(?:so|but|and|because|as|since|due to|owing to)\b/)[0]!
     .replace(/[.!?\s]+$/, '');
 
+// Our consultation named in words ("it" and "this" only where the caller allows them).
+const namesOurs = (text: string, objects: string[]) =>
+  objects.some((o) => o !== 'it' && o !== 'this' && hasWord(text, o));
+
 /**
  * What "can't attend / make it / come / join" names, read up to the end of its clause: ours,
  * something else ("I can't attend the seminar, but I will join the consultation"), or with
@@ -84,8 +88,7 @@ function absentFrom(t: string, m: RegExpExecArray, objects: string[]): 'ours' | 
     /\b(tomorrow|today|on \w+day|at [\d:]+\s*(am|pm)?|this (morning|afternoon))\b/g,
     '',
   );
-  if (!/^\s*$/.test(named))
-    return objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o)) ? 'ours' : 'other';
+  if (!/^\s*$/.test(named)) return namesOurs(after, objects) ? 'ours' : 'other';
   return objects.some((o) => hasWord(t, o)) ? 'ours' : 'none';
 }
 
@@ -108,8 +111,7 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   }
   const needless = c || absent ? null : NEEDLESS.exec(t);
   if (needless) {
-    const after = clauseAfter(t, needless);
-    if (w.cancel.objects.some((o) => o !== 'it' && o !== 'this' && hasWord(after, o)))
+    if (namesOurs(clauseAfter(t, needless), w.cancel.objects))
       cancel.push(
         DOUBT.test(t) || s.question ? { mode: 'unsure', why: 'not a request' } : { mode: 'request' },
       );
