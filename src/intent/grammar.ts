@@ -47,10 +47,15 @@ const conditional = (t: Token, i: number, s: Token[]) =>
   t.surface === 'たら' ||
   ['場合', '際', 'なら', 'もし', '次第'].includes(t.lemma) ||
   (t.surface === 'によって' && s[i + 1]?.surface === 'は');
-// Another's words reported (キャンセルしてほしいと言っています): not the sender asking.
+// Another's words reported (キャンセルしてほしいと言っています, …と母が言っています): not the sender
+// asking. The speaker may stand between と and the verb, past the clause's end (が).
 const SAY = new Set(['言う', '云う', 'おっしゃる', '申す', '話す', '聞く']);
-const reported = (t: Token, i: number, pred: Token[]) =>
-  t.surface === 'と' && t.pos === '助詞' && SAY.has(pred[i + 1]?.lemma ?? '');
+const reported = (t: Token, sentence: Token[]) => {
+  if (t.surface !== 'と' || t.pos !== '助詞') return false;
+  let k = sentence.indexOf(t) + 1;
+  while (isNoun(sentence[k]) || ['が', 'は', 'も', 'から', '、'].includes(sentence[k]?.surface ?? '')) k++;
+  return SAY.has(sentence[k]?.lemma ?? '');
+};
 const passive = (t: Token) => t.sub === '接尾' && ['れる', 'られる'].includes(t.lemma);
 const DOUBT = new Set(['迷う', '悩む', '検討', '考える', 'しれる', '可能性', 'どうしよう', '予定', 'かしら']);
 const REQUEST = new Set([
@@ -81,7 +86,7 @@ const POLITE_ASK =
  * passive, or reported speech.
  */
 export const doubtful = (pred: Token[], sentence: Token[]) =>
-  sentence.some(conditional) || pred.some((t, i) => DOUBT.has(t.lemma) || passive(t) || reported(t, i, pred));
+  sentence.some(conditional) || pred.some((t) => DOUBT.has(t.lemma) || passive(t) || reported(t, sentence));
 /** The clause asks a question (か, でしょうか, a question mark). */
 export const asking = (pred: Token[], question: boolean) =>
   question || pred.at(-1)?.surface === 'か' || /でしょうか$/.test(pred.map((t) => t.surface).join(''));

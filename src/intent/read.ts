@@ -1,7 +1,7 @@
 import { readEnglish } from './english.js';
 import type { Mode } from './grammar.js';
 import { readJapanese, type SentenceReading } from './japanese.js';
-import { fold, sentences } from './sentences.js';
+import { fold, sentences, throughLines } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
 import { hasWord, type IntentWords, mayMatch } from './words.js';
 
@@ -56,8 +56,32 @@ const NOT_ASKING =
 
 const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
 
-/** Read the sender's own words (quoted text already removed) and the subject. Pure but for `tokenize`. */
+/**
+ * Read the sender's own words (quoted text already removed) and the subject. Pure but for `tokenize`.
+ *
+ * A line break ends a sentence (carrier mail often has no punctuation), but people also break
+ * lines inside one (phones, for the look of it; PC mailers hard-wrap at 70-78 columns):
+ * "キャンセルしてほしいと母が / 言っています" cut there asks to cancel. So a request must hold when
+ * the lines are read through as well; if it does not, staff read the mail.
+ */
 export function readMail(subject: string, body: string, w: IntentWords, tokenize: Tokenize): MailReading {
+  const r = readSentences(subject, body, w, tokenize);
+  const acts = r.cancel?.mode === 'request' || r.outOfScope?.mode === 'request';
+  if (!acts || !/\S[ \t]*\r?\n[ \t]*\S/.test(body)) return r;
+  const through = readSentences(subject, throughLines(body), w, tokenize);
+  const why = 'reads otherwise across its line breaks';
+  return {
+    ...r,
+    ...(r.cancel?.mode === 'request' && through.cancel?.mode !== 'request'
+      ? { cancel: { mode: 'unsure', why } }
+      : {}),
+    ...(r.outOfScope?.mode === 'request' && through.outOfScope?.mode !== 'request'
+      ? { outOfScope: { ...r.outOfScope, mode: 'unsure' } }
+      : {}),
+  };
+}
+
+function readSentences(subject: string, body: string, w: IntentWords, tokenize: Tokenize): MailReading {
   const needed = prefilters.get(w) ?? mayMatch(w);
   prefilters.set(w, needed);
   const seen = new Set<string>();

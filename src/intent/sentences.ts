@@ -21,6 +21,15 @@ const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 const END = /([。．！？!?\n♪]+|\.(?=\s)|\p{Extended_Pictographic}+)/u;
 
 /**
+ * The body with its single line breaks read through: the lines of one paragraph as one text (no
+ * space between Japanese, a space after anything else). A blank line still ends a sentence.
+ */
+export const throughLines = (body: string) =>
+  body.replace(/([^\n])[ \t]*\r?\n[ \t]*(?=[^\s])/g, (_, a: string) =>
+    JAPANESE.test(a) || /[、。]/.test(a) ? a : `${a} `,
+  );
+
+/**
  * The sentences of a subject and body, folded (NFKC, lower case) with the office's spelling
  * variants (config intents.variants) replaced. The subject comes first and is marked.
  */

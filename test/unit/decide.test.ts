@@ -139,6 +139,13 @@ describe('intent (Japanese and English)', () => {
     // A mail that asks to cancel and also says the sender will come: another booking in mind.
     ['明日の相談は予定通り参加します。以前の予約はキャンセルしてください。', 'unsure'],
     ['明日の相談は参加します。古い予約をキャンセルしてください', 'unsure'],
+    // A line break inside a sentence (phones break lines for the look; PC mailers hard-wrap): a
+    // request must hold with the lines read through as well.
+    ['予約をキャンセルしてほしいと母が\n言っていますが、私は参加したいと思っています。', 'unsure'],
+    ['I do not want to\ncancel my appointment.', 'unsure'],
+    ['明日の相談ですが\n子供が熱を出したので\nキャンセルさせてください', 'cancel'],
+    ['明日の相談キャンセルでお願いします\nよろしくお願いします', 'cancel'],
+    ['予約をキャンセルしてほしいと母が言っています', 'unsure'], // the speaker between と and 言う
     // A past history is not a request for a referral (B12).
     ['大学の新卒採用で入社し、10年勤めました', 'unsure'],
   ])('%s → %s', (text, kind) => {
