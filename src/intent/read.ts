@@ -72,8 +72,10 @@ export function readMail(subject: string, body: string, w: IntentWords, tokenize
   const why = 'reads otherwise across its line breaks';
   return {
     ...r,
-    ...(r.cancel?.mode === 'request' && through.cancel?.mode !== 'request'
-      ? { cancel: { mode: 'unsure', why } }
+    // Held both ways: the whole sentence is the one quoted to staff and checked for the days and
+    // times it names ("…cancel my consultation scheduled for / Friday").
+    ...(r.cancel?.mode === 'request'
+      ? { cancel: through.cancel?.mode === 'request' ? through.cancel : { mode: 'unsure', why } }
       : {}),
     ...(r.outOfScope?.mode === 'request' && through.outOfScope?.mode !== 'request'
       ? { outOfScope: { ...r.outOfScope, mode: 'unsure' } }

@@ -399,6 +399,16 @@ describe('decision for a cancellation by mail (C1, C2), in JST whatever the proc
     const plain = cancelling('16日の相談をキャンセルします。よろしくお願いします。');
     expect(plain.plan).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
     expect(plain.plan.triage).toBeUndefined();
+    // A sentence the mailer wrapped: the day on the next line is still the request's own (the
+    // booking is Wednesday the 16th), and staff are quoted the whole sentence.
+    const wrapped = cancelling('I have to cancel my consultation scheduled for\nWednesday, sorry.');
+    expect(wrapped.plan).toMatchObject({ action: 'cancel', bookingId: 'bk_1' });
+    expect(wrapped.intent).toMatchObject({
+      sentence: 'i have to cancel my consultation scheduled for wednesday, sorry.',
+    });
+    expect(cancelling('I have to cancel my consultation scheduled for\nFriday, sorry.').plan).toMatchObject({
+      action: 'staff-triage',
+    });
     for (const [text, also] of [
       ['16日の相談をキャンセルします。次の予約はどうすればいいですか。', 'a question'],
       ['16日の相談をキャンセルします。失業保険の手続きについて教えてください', 'a question'],
