@@ -54,7 +54,16 @@ export function splitQuoted(text: string): { own: string; quoted: string } {
   const quoted: string[] = [];
   const lines = text.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
-    if (startsQuote(line.trim())) {
+    // An attribution line wrapped in two (Gmail's, in plain text or made from its HTML: "…9:00
+    // ハローワーク <consult@…" / "[consult@…]>:"; "On Wed, Dec 9, 2026 at 9:00 AM Hello Work <" /
+    // "consult@…> wrote:"): the two halves are one; a sentence of the sender's ends in punctuation.
+    const next = lines[i + 1]?.trim() ?? '';
+    const head = line.trim();
+    const wrapped =
+      next !== '' &&
+      startsQuote(`${head} ${next}`) &&
+      (!startsQuote(next) || (/^On\s.*\d/.test(head) && !/[.!?。！？]$/.test(head)));
+    if (startsQuote(line.trim()) || wrapped) {
       quoted.push(...lines.slice(i));
       break;
     }
