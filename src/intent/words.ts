@@ -73,11 +73,11 @@ export function mayMatch(w: IntentWords): (sentence: string) => boolean {
     ...w.changeWords,
     ...w.outOfScope.flatMap((o) => [...o.keywords, ...o.unsure]),
   ]);
-  const absence = stems(w.cancel.absence);
   const unneeded = stems(w.cancel.unneeded);
+  const negatable = [...stems(w.cancel.absence), ...unneeded];
   return (t) =>
     strong.some((x) => t.includes(x)) ||
-    ((NEGATION.test(t) ? [...absence, ...unneeded] : unneeded).some((x) => t.includes(x)) &&
+    ((NEGATION.test(t) ? negatable : unneeded).some((x) => t.includes(x)) &&
       w.cancel.objects.some((o) => t.includes(o)));
 }
 
