@@ -176,6 +176,11 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   return { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
 }
 
+// A past event, not a change of state that holds now: 参加できなかった is missed, while
+// 参加できなくなりました and 必要なくなりました (なる, なくなる) say how things stand.
+const CHANGE_OF_STATE = new Set(['なる', 'なくなる']);
+const missed = (pred: Token[]) => pred.some(past) && !pred.some((t) => CHANGE_OF_STATE.has(t.lemma));
+
 /** 参加できなくなりました: not coming, said of the consultation, is a cancellation (C1). */
 function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
   const pred = predicate(tokens, i);
@@ -190,9 +195,8 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   const after = pred[neg + 1];
   if (['ない', 'ぬ'].includes(pred[neg]!.surface) && isNoun(after) && !['の', 'ん'].includes(after!.lemma))
     return { mode: 'unsure', why: 'describes a noun' };
-  // 参加できなかった, 参加できず申し訳ありませんでした: a consultation missed, not one to cancel;
-  // 参加できなくなりました is a change of state (なる), now.
-  if (pred.some(past) && !pred.some((t) => t.lemma === 'なる')) return { mode: 'unsure', why: 'past' };
+  // 参加できなかった, 参加できず申し訳ありませんでした: a consultation missed, not one to cancel.
+  if (missed(pred)) return { mode: 'unsure', why: 'past' };
   // "I cannot come" to what? What the verb names (説明会に参加できない, 面接を受けられない) must be
   // the consultation; with nothing named there but a day (明日は), the consultation named in the
   // sentence, as before.
@@ -226,14 +230,13 @@ const absentFrom = (tokens: Token[], i: number) => namedAt(tokens, i, ['に', '�
 function unneededHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
   const pred = predicate(tokens, i);
   // 不要 carries its own negation (不-): 不要ではありません says the opposite; 必要, 要る need one
-  // (必要なくなりました: the analyser reads なくなる as one verb, a change of state).
-  const becomes = pred.some((t) => t.lemma === 'なる' || t.lemma === 'なくなる');
+  // (必要なくなりました: the analyser reads なくなる as one verb).
   const negated = pred.some((t) => negative(t) || t.lemma === 'なくなる');
   if (tokens[i]!.surface.startsWith('不') ? negated : !negated) return undefined;
   const phrase = namedAt(tokens, i, ['は', 'が', 'も']);
   if (!phrase || whatPhrase(tokens, phrase, w.objects) !== 'ours') return undefined;
   if (doubtful(pred, tokens) || asking(pred, s.question)) return { mode: 'unsure', why: 'not a request' };
-  if (pred.some(past) && !becomes) return { mode: 'unsure', why: 'past' };
+  if (missed(pred)) return { mode: 'unsure', why: 'past' };
   return { mode: 'request' };
 }
 
