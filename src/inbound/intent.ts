@@ -1,9 +1,10 @@
-import { namesOurs } from '../intent/japanese.js';
+import { namesOurs as namesOursEn } from '../intent/english.js';
+import { namesOurs as namesOursJa } from '../intent/japanese.js';
 import { readMail } from '../intent/read.js';
 import { fold } from '../intent/sentences.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
 import { type Named, namedWhen } from '../intent/when.js';
-import { hasWord, type IntentWords } from '../intent/words.js';
+import type { IntentWords } from '../intent/words.js';
 import { type CalendarReply, calendarCounter, calendarReply, isCalendar } from './calendar-reply.js';
 import type { InboundPart, ParsedMail } from './parse.js';
 
@@ -148,11 +149,7 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
 function aboutOurs(subject: string, words: IntentWords, tokenize: Tokenize): boolean {
   const s = fold(subject);
   const { objects } = words.cancel;
-  return (
-    objects.some((o) => /^[a-z ]+$/.test(o) && hasWord(s, o)) ||
-    namesOurs(tokenize(s), objects) ||
-    namedWhen(s, '').dates.length > 0
-  );
+  return namesOursEn(s, objects) || namesOursJa(tokenize(s), objects) || namedWhen(s, '').dates.length > 0;
 }
 
 /**

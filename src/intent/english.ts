@@ -71,9 +71,12 @@ const clauseAfter = (t: string, m: RegExpExecArray) =>
     .split(/[,;:]|\b(?:so|but|and|because|as|since|due to|owing to)\b/)[0]!
     .replace(/[.!?\s]+$/, '');
 
-// Our consultation named in words ("it" and "this" only where the caller allows them).
-const namesOurs = (text: string, objects: string[]) =>
-  objects.some((o) => o !== 'it' && o !== 'this' && hasWord(text, o));
+/**
+ * Our consultation named in English words ("it" and "this" only where a caller allows them); the
+ * list's Japanese words are the Japanese reader's (相談 would match inside 相談会 here).
+ */
+export const namesOurs = (text: string, objects: string[]) =>
+  objects.some((o) => o !== 'it' && o !== 'this' && /^[a-z ]+$/.test(o) && hasWord(text, o));
 
 /**
  * What "can't attend / make it / come / join" names, read up to the end of its clause: ours,
