@@ -49,22 +49,24 @@ const startsQuote = (line: string) =>
   /^(差出人|From)[:：]/.test(line) ||
   (/[:：]\s*$/.test(line) && /\S@\S/.test(line) && /\d{1,2}:\d{2}|\d{4}\s*[/年.-]/.test(line));
 
+/**
+ * An attribution line wrapped in two (Gmail's, in plain text or made from its HTML: "…9:00
+ * ハローワーク <consult@…" / "[consult@…]>:"; "On Wed, Dec 9, 2026 at 9:00 AM Hello Work <" /
+ * "consult@…> wrote:"): the two halves are one; a sentence of the sender's ends in punctuation.
+ */
+const wrappedAttribution = (head: string, next: string) =>
+  next !== '' &&
+  startsQuote(`${head} ${next}`) &&
+  (!startsQuote(next) || (/^On\s.*\d/.test(head) && !/[.!?。！？]$/.test(head)));
+
 /** The sender's own lines, and the quoted ones ("> " lines, and all from a reply header on). */
 export function splitQuoted(text: string): { own: string; quoted: string } {
   const own: string[] = [];
   const quoted: string[] = [];
   const lines = text.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
-    // An attribution line wrapped in two (Gmail's, in plain text or made from its HTML: "…9:00
-    // ハローワーク <consult@…" / "[consult@…]>:"; "On Wed, Dec 9, 2026 at 9:00 AM Hello Work <" /
-    // "consult@…> wrote:"): the two halves are one; a sentence of the sender's ends in punctuation.
-    const next = lines[i + 1]?.trim() ?? '';
     const head = line.trim();
-    const wrapped =
-      next !== '' &&
-      startsQuote(`${head} ${next}`) &&
-      (!startsQuote(next) || (/^On\s.*\d/.test(head) && !/[.!?。！？]$/.test(head)));
-    if (startsQuote(line.trim()) || wrapped) {
+    if (startsQuote(head) || wrappedAttribution(head, lines[i + 1]?.trim() ?? '')) {
       quoted.push(...lines.slice(i));
       break;
     }
