@@ -1,5 +1,3 @@
-import { namesOurs as namesOursEn } from '../intent/english.js';
-import { namesOurs as namesOursJa } from '../intent/japanese.js';
 import { readMail } from '../intent/read.js';
 import { fold } from '../intent/sentences.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
@@ -119,11 +117,7 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   const replied = /^\s*((re|fwd?|aw|sv|vs)(\[\d+\]|\^\d+)?|返信|転送)\s*:/.test(fold(m.subject));
   const subject = replied ? '' : m.subject;
   const own = ownWords(m.text);
-  const r = readMail(subject, own, words, tokenize);
-  // "Re: 就職セミナーのご案内" + "欠席します": a request that names nothing answers the mail it
-  // replies to, and that one was about something else (not our booking, its day or time).
-  if (r.cancel?.mode === 'request' && r.cancel.bare && replied && !aboutOurs(m.subject, words, tokenize))
-    r.cancel = { mode: 'unsure', why: 'a reply about something else' };
+  const r = readMail(subject, own, words, tokenize, replied ? m.subject : undefined);
   if (r.cancel?.mode === 'request') {
     // Cancel and move in one mail is a change, and changes are by phone (B8): nothing is cancelled.
     if (r.move) return { kind: 'booking-request' };
@@ -145,13 +139,6 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     return { kind: 'documents', ...(also ? { also } : {}) };
   }
   return text;
-}
-
-/** A subject that names the consultation (ご予約のご案内, "your appointment") or a day (12月10日の件). */
-function aboutOurs(subject: string, words: IntentWords, tokenize: Tokenize): boolean {
-  const s = fold(subject);
-  const { objects } = words.cancel;
-  return namesOursEn(s, objects) || namesOursJa(tokenize(s), objects) || namedWhen(s, '').dates.length > 0;
 }
 
 /**

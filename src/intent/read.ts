@@ -1,8 +1,9 @@
-import { readEnglish } from './english.js';
+import { namesOurs as namesOursEn, readEnglish } from './english.js';
 import type { Mode } from './grammar.js';
-import { readJapanese, type SentenceReading } from './japanese.js';
+import { namesOurs as namesOursJa, readJapanese, type SentenceReading } from './japanese.js';
 import { fold, sentences, throughLines } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
+import { namedWhen } from './when.js';
 import { hasWord, type IntentWords, mayMatch } from './words.js';
 
 /** What a mail asks, read sentence by sentence. */
@@ -64,23 +65,44 @@ const prefilters = new WeakMap<IntentWords, (sentence: string) => boolean>();
  * "キャンセルしてほしいと母が / 言っています" cut there asks to cancel. So a request must hold when
  * the lines are read through as well; if it does not, staff read the mail.
  */
-export function readMail(subject: string, body: string, w: IntentWords, tokenize: Tokenize): MailReading {
+export function readMail(
+  subject: string,
+  body: string,
+  w: IntentWords,
+  tokenize: Tokenize,
+  /** The subject of a reply (its "Re:" subject): what a request naming nothing answers. */
+  repliesTo?: string,
+): MailReading {
   const r = readSentences(subject, body, w, tokenize);
-  const acts = r.cancel?.mode === 'request' || r.outOfScope?.mode === 'request';
-  if (!acts || !/\S[ \t]*\r?\n[ \t]*\S/.test(body)) return r;
-  const through = readSentences(subject, throughLines(body), w, tokenize);
-  const why = 'reads otherwise across its line breaks';
-  return {
-    ...r,
+  let { cancel, outOfScope } = r;
+  const acts = cancel?.mode === 'request' || outOfScope?.mode === 'request';
+  if (acts && /\S[ \t]*\r?\n[ \t]*\S/.test(body)) {
+    const through = readSentences(subject, throughLines(body), w, tokenize);
+    const why = 'reads otherwise across its line breaks';
     // Held both ways: the whole sentence is the one quoted to staff and checked for the days and
     // times it names ("…cancel my consultation scheduled for / Friday").
-    ...(r.cancel?.mode === 'request'
-      ? { cancel: through.cancel?.mode === 'request' ? through.cancel : { mode: 'unsure', why } }
-      : {}),
-    ...(r.outOfScope?.mode === 'request' && through.outOfScope?.mode !== 'request'
-      ? { outOfScope: { ...r.outOfScope, mode: 'unsure' } }
-      : {}),
-  };
+    if (cancel?.mode === 'request')
+      cancel = through.cancel?.mode === 'request' ? through.cancel : { mode: 'unsure', why };
+    if (outOfScope?.mode === 'request' && through.outOfScope?.mode !== 'request')
+      outOfScope = { ...outOfScope, mode: 'unsure' };
+  }
+  // "Re: 就職セミナーのご案内" + "欠席します": a request that names nothing answers the mail it
+  // replies to, and that one was about something else (not our booking, its day or time).
+  if (
+    cancel?.mode === 'request' &&
+    cancel.bare &&
+    repliesTo !== undefined &&
+    !aboutOurs(repliesTo, w, tokenize)
+  )
+    cancel = { mode: 'unsure', why: 'a reply about something else' };
+  return { ...r, ...(cancel ? { cancel } : {}), ...(outOfScope ? { outOfScope } : {}) };
+}
+
+/** A subject that names the consultation (ご予約のご案内, "your appointment") or a day (12月10日の件). */
+function aboutOurs(subject: string, w: IntentWords, tokenize: Tokenize): boolean {
+  const s = fold(subject);
+  const { objects } = w.cancel;
+  return namesOursEn(s, objects) || namesOursJa(tokenize(s), objects) || namedWhen(s, '').dates.length > 0;
 }
 
 function readSentences(subject: string, body: string, w: IntentWords, tokenize: Tokenize): MailReading {
