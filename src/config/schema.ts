@@ -50,6 +50,8 @@ export const configSchema = z.strictObject({
           kind: z.string().min(1),
           keywords: z.array(z.string().min(1)).min(1),
           unsure: z.array(z.string().min(1)).default([]),
+          contrary: z.array(z.string().min(1)).default([]),
+          ongoing: z.enum(['refer', 'triage']).default('refer'),
         }),
       ),
       referralText: z.string().min(1),

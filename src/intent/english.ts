@@ -31,6 +31,11 @@ const FIELD =
 // Someone else's case ("my son is a new graduate"): B12 is about the sender's own.
 const OTHERS =
   /\b(son|daughter|child|children|kids?|father|mother|parents?|husband|wife|brother|sister|family|friend|relative)s?\b/;
+// "I want to work with people with disabilities": other people the sender would serve.
+const SERVES =
+  /\b(work(ing)? with|support(ing)?|assist(ing)?|car(e|ing) for|teach(ing)?) (people|persons|children|adults|those|others|students)\b/;
+// "I am currently in vocational training": the sender is in it now (config ongoing: triage).
+const ONGOING = /\b(currently|while|during|(am|'m) (now )?(in|on|taking|attending|doing))\b/;
 const CHANGE =
   /\b(reschedule|move (my|the) (appointment|booking|consultation)|change (my|the) (appointment|booking|consultation|time|date)|(book|make) (an?|another|a new) (appointment|booking|consultation))\b/;
 
@@ -87,6 +92,8 @@ export const namesOurs = (text: string, objects: string[]) =>
 function absentFrom(t: string, m: RegExpExecArray, objects: string[]): 'ours' | 'other' | 'none' {
   const after = clauseAfter(t, m);
   if (/^\s+(it|this)\b/.test(after)) return 'ours';
+  // "the first 10 minutes of the consultation": a part of it, the rest attended.
+  if (/^\s+(the )?(first|last|start|beginning|end|rest|part|half)\b/.test(after)) return 'other';
   const named = after.replace(
     /\b(tomorrow|today|on \w+day|at [\d:]+\s*(am|pm)?|this (morning|afternoon))\b/g,
     '',
@@ -123,13 +130,17 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   for (const o of w.outOfScope) {
     const k = [...o.keywords, ...o.unsure].find((x) => hasWord(t, x));
     if (!k) continue;
-    const mode: Mode = NEGATION.test(t.slice(0, t.indexOf(k)))
+    const before = t.slice(0, t.indexOf(k));
+    const mode: Mode = NEGATION.test(before)
       ? 'negated'
       : o.keywords.includes(k) &&
           !/\b(finished|completed|was|were|used to)\b/.test(t) &&
           !DOUBT.test(t) &&
           !FIELD.test(t.slice(t.indexOf(k) + k.length)) &&
           !OTHERS.test(t) &&
+          !SERVES.test(before) &&
+          !o.contrary.some((x) => hasWord(t, x)) &&
+          !(o.ongoing === 'triage' && ONGOING.test(before)) &&
           !/\bbut\b/.test(t.slice(t.indexOf(k)))
         ? 'request'
         : 'unsure';

@@ -145,12 +145,20 @@ function whatPhrase(tokens: Token[], phrase: Token[], objects: string[]): 'ours'
   return 'ours';
 }
 
-/** Whether a text (a reply's subject) names our consultation: ご予約のご案内 does, 就職相談会のご案内 not. */
-export function namesOurs(tokens: Token[], objects: string[]): boolean {
+// 就職相談で職業訓練を勧められました: a consultation named as where, how or with what something
+// happened (で, から, と, より, まで) is not the thing the sentence goes on to speak of.
+const SETTING = new Set(['で', 'から', 'と', 'より', 'まで']);
+
+/**
+ * Whether a text (a reply's subject) names our consultation: ご予約のご案内 does, 就職相談会のご案内
+ * not. `asThing`: only where it is named as a thing (明日の相談は, 相談ですが), not as a setting.
+ */
+export function namesOurs(tokens: Token[], objects: string[], asThing = false): boolean {
   return tokens.some(
     (t, i) =>
       isNoun(t) &&
       !isNoun(tokens[i + 1]) &&
+      !(asThing && tokens[i + 1]?.pos === '助詞' && SETTING.has(tokens[i + 1]!.surface)) &&
       whatPhrase(tokens, compoundBefore(tokens, i), objects) === 'ours',
   );
 }
@@ -181,11 +189,16 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
 const CHANGE_OF_STATE = new Set(['なる', 'なくなる']);
 const missed = (pred: Token[]) => pred.some(past) && !pred.some((t) => CHANGE_OF_STATE.has(t.lemma));
 
+const CARRY = new Set(['持つ', '連れる']);
 /** 参加できなくなりました: not coming, said of the consultation, is a cancellation (C1). */
 function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
+  // 書類を持って行けません, 子供は連れて行けません: what the sender cannot bring, not a day missed.
+  if (tokens[i - 1]?.sub === '接続助詞' && CARRY.has(tokens[i - 2]?.lemma ?? '')) return undefined;
   const pred = predicate(tokens, i);
   const neg = pred.findIndex(negative);
   if (neg < 0) return undefined;
+  // 行けないということはありません, 参加できないわけではない: the negation is itself denied.
+  if (pred.slice(neg + 1).some(negative)) return { mode: 'unsure', why: 'negated' };
   // 参加できるか分かりません, 参加できるかどうか未定です: the negation is of knowing, not of coming.
   const wonders = pred.slice(0, neg).some((t) => t.surface === 'か' && t.pos === '助詞');
   if (wonders || doubtful(pred, tokens) || asking(pred, s.question))
@@ -203,9 +216,27 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   const phrase = absentFrom(tokens, i);
   if (phrase && whatPhrase(tokens, phrase, w.objects) === 'other')
     return { mode: 'unsure', why: 'names something else' }; // 相談会に, 子供の面談に参加できません
-  return tokens.some((t) => has(w.objects, t))
+  if (topics(tokens, i).some((p) => whatPhrase(tokens, p, w.objects) === 'other'))
+    return { mode: 'unsure', why: 'names something else' }; // 説明会ですが、…参加できません
+  return namesOurs(tokens, w.objects, true)
     ? { mode: 'request', absence: true }
     : { mode: 'unsure', why: 'absence from what' };
+}
+
+/** What the sentence before `i` takes up as its topic: 説明会ですが, 面接の件ですが, 説明会について. */
+function topics(tokens: Token[], i: number): Token[][] {
+  const out: Token[][] = [];
+  for (let k = 0; k < i; k++) {
+    const [a, b] = [tokens[k + 1], tokens[k + 2]];
+    const introduces = a?.surface === 'について' || (a?.surface === 'です' && b?.surface === 'が');
+    if (introduces && isNoun(tokens[k])) {
+      const p = compoundBefore(tokens, k);
+      // 説明会の件: the matter is its modifier's.
+      const of = p.length === 1 && p[0]!.surface === '件' && tokens[k - 1]?.surface === 'の';
+      out.push(of && isNoun(tokens[k - 2]) ? compoundBefore(tokens, k - 2) : p);
+    }
+  }
+  return out;
 }
 
 /**
@@ -272,8 +303,9 @@ function aligned(tokens: Token[], word: string): Array<[number, number]> {
   return out;
 }
 
-// What an out-of-scope topic's compound may go on to and still be the topic the sender asks about
-// (障害者求人, 精神障害者保健福祉手帳, 職業訓練の説明会, ハロトレの溶接コース).
+// What an out-of-scope topic's compound may end in and still be the topic the sender asks about
+// (障害者求人, 精神障害者保健福祉手帳, 職業訓練の説明会, ハロトレの溶接コース, 申し込み方法); a compound
+// ending in another noun is something else (障害者雇用促進法: a law; 職業訓練の講師: a job).
 const TOPIC_HEADS = [
   '求人',
   '相談',
@@ -294,6 +326,12 @@ const TOPIC_HEADS = [
   '説明会',
   '窓口',
   '手続き',
+  '方法',
+  '内容',
+  '資格',
+  '期間',
+  '条件',
+  '日程',
   '学生',
   '高校生',
   '生徒',
@@ -305,12 +343,13 @@ const TOPIC_HEADS = [
  * referral turns a seeker away). Read over its compound and over one の.
  */
 function describesAnother(tokens: Token[], last: number): boolean {
+  if (!isNoun(tokens[last])) return false; // 新卒として就職活動: a particle ends the topic
   let k = last + 1;
   while (tokens[k]?.sub === '接尾') k++;
   if (tokens[k]?.surface === 'の') k++;
   let head = '';
   for (; isNoun(tokens[k]); k++) if (tokens[k]!.sub !== '非自立') head += tokens[k]!.surface;
-  return head !== '' && !TOPIC_HEADS.some((h) => head.includes(h));
+  return head !== '' && !TOPIC_HEADS.some((h) => head.endsWith(h));
 }
 
 // Another person the sentence speaks of (父が障害者なので, 子供に発達障害があり, 息子が新卒で): B12
@@ -364,11 +403,33 @@ const toldAsPast = (tokens: Token[]) => {
   return last !== undefined && past(last);
 };
 
+// 職業訓練を受講中です, 訓練校に通っています, 通いながら, 職業訓練中でも: the sender is in it now.
+const ONGOING_AFTER = new Set(['中', 'ながら']);
+function ongoing(tokens: Token[], end: number, pred: Token[]): boolean {
+  if (tokens[end]!.surface === '中') return true;
+  const v = pred.findIndex((t) => t.pos === '動詞' || t.sub === 'サ変接続');
+  const [a, b] = [pred[v + 1], pred[v + 2]];
+  return v >= 0 && (ONGOING_AFTER.has(a?.surface ?? '') || (a?.surface === 'て' && b?.lemma === 'いる'));
+}
+
+// 障害者の方と一緒に働く, 障害者と関わる仕事: other people the sender would work with or serve.
+const ALONGSIDE = new Set(['一緒', '共', '共に', '関わる', '接する', '働く']);
+function alongside(tokens: Token[], end: number): boolean {
+  let k = end + 1;
+  if (tokens[k]?.surface === 'の') {
+    k++;
+    while (isNoun(tokens[k])) k++; // の方, の人たち
+  }
+  return tokens[k]?.surface === 'と' && ALONGSIDE.has(tokens[k + 1]?.lemma ?? '');
+}
+
 function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
   const others = tokens.some((t) => OTHERS.has(t.surface));
   const history = toldAsPast(tokens);
   const out: SentenceReading['outOfScope'] = [];
   for (const o of w) {
+    // 新卒採用の求人に既卒でも応募できますか: the sender says they are not in this case.
+    const contrary = o.contrary.some((c) => aligned(tokens, c).length);
     const sure = o.keywords.flatMap((k) => aligned(tokens, k));
     // An unsure word counts only as the head of its compound: 障害 alone, not 通信障害.
     const maybe = sure.length
@@ -384,6 +445,9 @@ function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReadi
         : sure.length &&
             !others &&
             !history &&
+            !contrary &&
+            !alongside(tokens, end) &&
+            !(o.ongoing === 'triage' && ongoing(tokens, end, pred)) &&
             !pred.some(past) &&
             !doubtful(pred, tokens) &&
             !describesAnother(tokens, last) &&

@@ -1,6 +1,6 @@
 import { namesOurs as namesOursEn, readEnglish } from './english.js';
 import type { Mode } from './grammar.js';
-import { namesOurs as namesOursJa, readJapanese, type SentenceReading } from './japanese.js';
+import { type Hit, namesOurs as namesOursJa, readJapanese, type SentenceReading } from './japanese.js';
 import { fold, sentences, throughLines } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
 import { namedWhen } from './when.js';
@@ -41,7 +41,7 @@ const RETRACTS =
 // キャンセルしてください"): they think of another booking than the one we hold, or contradict
 // themselves. Either way, staff ask.
 const ATTENDS =
-  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|\b(i will attend|i'll attend|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
+  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|\b(i will (attend|join)|i'll (attend|join)|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
 
 // A question in the sender's own words, with or without a question mark (Japanese mail often ends
 // 「…ですか。」): "次の予約はどうすればいいですか", "書類はこれでよろしいでしょうか", "Can I book again?".
@@ -126,7 +126,11 @@ function readSentences(subject: string, body: string, w: IntentWords, tokenize: 
       continue;
     }
     const r = s.japanese ? readJapanese(s, tokenize(s.text), w) : readEnglish(s, w);
-    cancel.push(...r.cancel.map((h) => ({ ...h, sentence: s.text })));
+    // 相談の予約をしたいのですが、平日は行けません: "not coming" beside asking for a booking says
+    // when the sender can come, not that they cancel.
+    const own = (h: Hit): Hit =>
+      r.change && !r.move && h.absence && h.mode === 'request' ? { mode: 'unsure', why: 'asks to book' } : h;
+    cancel.push(...r.cancel.map((h) => ({ ...own(h), sentence: s.text })));
     scope.push(...r.outOfScope);
     change ||= r.change;
     move ||= r.move;

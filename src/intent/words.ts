@@ -15,7 +15,13 @@ export interface IntentWords {
   };
   bookingRequest: string[];
   changeWords: string[];
-  outOfScope: Array<{ kind: string; keywords: string[]; unsure: string[] }>;
+  outOfScope: Array<{
+    kind: string;
+    keywords: string[];
+    unsure: string[];
+    contrary: string[];
+    ongoing: 'refer' | 'triage';
+  }>;
 }
 
 const f = (xs: readonly string[]) => xs.map(fold);
@@ -49,6 +55,8 @@ function build(cfg: Pick<Config, 'intents' | 'booking'>): IntentWords {
       kind: o.kind,
       keywords: f(o.keywords),
       unsure: f(o.unsure),
+      contrary: f(o.contrary),
+      ongoing: o.ongoing,
     })),
   };
 }

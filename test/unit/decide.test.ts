@@ -148,6 +148,35 @@ describe('intent (Japanese and English)', () => {
     ['予約をキャンセルしてほしいと母が言っています', 'unsure'], // the speaker between と and 言う
     // A past history is not a request for a referral (B12).
     ['大学の新卒採用で入社し、10年勤めました', 'unsure'],
+    // Not the sender's case (config booking.outOfScope contrary, ongoing), other people the sender
+    // would work with, a compound ending in another noun (a law): staff decide.
+    ['新卒採用の求人に既卒でも応募できますか', 'unsure'],
+    ['第二新卒向けの求人を探しています', 'unsure'],
+    ['職業訓練を受講中です', 'unsure'],
+    ['職業訓練中でも面接を受けられますか', 'unsure'],
+    ['職業訓練校に通っています', 'unsure'],
+    ['I am currently in vocational training and want a part-time job.', 'unsure'],
+    ['職業訓練を受けたいと思っています', 'out-of-scope'], // a wish, not a state: 思っています is not it
+    ['障害者の方と一緒に働く仕事がしたいです', 'unsure'],
+    ['I want to work with people with disabilities.', 'unsure'],
+    ['障害者として働きたいです', 'out-of-scope'],
+    ['障害者雇用促進法について知りたいです', 'unsure'],
+    ['ハロートレーニングの申し込み方法について相談したいです', 'out-of-scope'],
+    ['新卒として就職活動をしています', 'out-of-scope'], // a particle ends the topic: no compound
+    // "Not coming" with nothing named at the verb: the consultation named as where something
+    // happened (相談で), or a topic naming another thing (説明会ですが), is not what is missed.
+    ['就職相談で職業訓練を勧められましたが、受けるつもりはありません', 'unsure'],
+    ['相談で勧められた説明会ですが、参加できなくなりました', 'unsure'],
+    ['面接についてですが、相談の予約があるので行けません', 'unsure'],
+    ['相談の予約をしていましたが、参加できなくなりました', 'cancel'],
+    ['明日の相談の件ですが、参加できなくなりました', 'cancel'],
+    // What the sender cannot bring; a denied negation; a booking asked for with a day they cannot
+    // come; only a part of the consultation missed.
+    ['明日の相談に、子供は連れて行けません', 'other'],
+    ['明日の相談には書類を持って行けません', 'other'],
+    ['明日の相談に行けないということはありません', 'unsure'],
+    ['相談の予約をしたいのですが、平日は行けません', 'unsure'],
+    ["I can't attend the first 10 minutes of the consultation, but I will join after that.", 'unsure'],
   ])('%s → %s', (text, kind) => {
     expect(intent('', text)).toBe(kind);
   });
