@@ -129,7 +129,7 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
     return {
       kind: 'cancel',
       sentence,
-      named: namedWhen(`${subject}\n${own}`, sentence),
+      named: namedWhen(`${subject}\n${own}`, r.cancel.when ?? sentence),
       ...(also ? { also } : {}),
     };
   }

@@ -20,7 +20,12 @@ const CLAUSE_END = new Set([
   'しかし',
   'でも',
 ]);
-const isClauseEnd = (t: Token) => CLAUSE_END.has(t.surface) && (t.pos === '記号' || t.pos === '助詞');
+// が ends a clause as "but" (相談したいのですが、), not as the subject's mark (参加が叶わない, 伺うことが
+// できません: the predicate goes on).
+const isClauseEnd = (t: Token) =>
+  CLAUSE_END.has(t.surface) &&
+  (t.pos === '記号' || t.pos === '助詞') &&
+  !(t.surface === 'が' && t.sub === '格助詞');
 
 /** The tokens after index i up to the end of i's clause. */
 export function predicate(tokens: Token[], i: number): Token[] {
@@ -77,9 +82,10 @@ const REQUEST = new Set([
 ]);
 // Polite requests put as negative questions (〜していただけませんか): a request, not a negation.
 // Read from the surface, since the analyser splits いただけ oddly (い/た/だけ).
-// お願いできますか, してもよろしいでしょうか and させていただくことは可能でしょうか are the same politeness.
+// お願いできますか, してもよろしいでしょうか, させていただいてもよろしいでしょうか and
+// させていただくことは可能でしょうか are the same politeness.
 const POLITE_ASK =
-  /(いただけ|頂け|もらえ|貰え|くれ)(ませんか|ません(でしょう)?か|ないでしょうか|ますでしょうか|ますか|ないか)|お願い(でき|いたせ|致せ)(ますか|ませんか|ますでしょうか|ないでしょうか)|(して|させて)も(よろしい|いい|大丈夫)(でしょうか|ですか)|させて(いただく|頂く)ことは(可能|でき)/;
+  /(いただけ|頂け|もらえ|貰え|くれ)(ませんか|ません(でしょう)?か|ないでしょうか|ますでしょうか|ますか|ないか)|お願い(でき|いたせ|致せ)(ますか|ませんか|ますでしょうか|ないでしょうか)|(して|させて|させて(いただい|頂い)て)も(よろしい|いい|大丈夫)(でしょうか|ですか)|させて(いただく|頂く)ことは(可能|でき)/;
 
 /**
  * A condition in the sentence (もし, 場合, 〜ば) or doubt in the predicate (迷う, かもしれない), a

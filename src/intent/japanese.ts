@@ -21,6 +21,11 @@ export interface Hit {
   absence?: boolean;
   /** A request that names nothing, neither at its word nor in its sentence ("欠席します"). */
   bare?: boolean;
+  /**
+   * The words that name which booking, when the phrase cancelled names a day or time itself
+   * (来週の相談 in "明日ではなく、来週の相談をキャンセルしてください"): they, not the sentence, say which.
+   */
+  when?: string;
 }
 
 export interface SentenceReading {
@@ -132,6 +137,16 @@ function whatPhrase(tokens: Token[], phrase: Token[], objects: string[]): 'ours'
   const named = words(phrase);
   if (!named) return 'none';
   if (!objects.some((o) => named.endsWith(o))) return 'other';
+  for (const modifier of modifiers(tokens, phrase)) {
+    const m = words(modifier.filter((t) => t.sub !== '固有名詞'));
+    if (m && !objects.some((o) => m.endsWith(o) || o.startsWith(m))) return 'other';
+  }
+  return 'ours';
+}
+
+/** The "X の" phrases before a phrase, nearest first (明日の, 10時の of 明日の10時の相談). */
+function modifiers(tokens: Token[], phrase: Token[]): Token[][] {
+  const out: Token[][] = [];
   let k = tokens.indexOf(phrase[0]!);
   while (tokens[k - 1]?.surface === 'の' && tokens[k - 1]!.pos === '助詞' && isNoun(tokens[k - 2])) {
     const modifier = compoundBefore(tokens, k - 2);
@@ -139,10 +154,31 @@ function whatPhrase(tokens: Token[], phrase: Token[], objects: string[]): 'ours'
     // says why, not whose.
     if (modifier.some((t) => t.sub === '非自立')) break;
     k -= modifier.length + 1;
-    const m = words(modifier.filter((t) => t.sub !== '固有名詞'));
-    if (m && !objects.some((o) => m.endsWith(o) || o.startsWith(m))) return 'other';
+    out.push(modifier);
   }
-  return 'ours';
+  return out;
+}
+
+/** A phrase of ours with its modifiers, when they name a day or time (来週の相談, 10日の予約). */
+function whenOf(tokens: Token[], phrase: Token[]): string | undefined {
+  const all = [...modifiers(tokens, phrase).flat(), ...phrase];
+  if (!all.some(isTime)) return undefined;
+  const from = Math.min(...all.map((t) => tokens.indexOf(t)));
+  return tokens
+    .slice(from, tokens.indexOf(phrase.at(-1)!) + 1)
+    .map((t) => t.surface)
+    .join('');
+}
+
+/** キャンセルしたいのは面接のほうです: a cleft; what is cancelled is named after のは. */
+function cleftObject(tokens: Token[], i: number): Token[] {
+  const pred = predicate(tokens, i);
+  const k = pred.findIndex((t, j) => t.lemma === 'の' && pred[j + 1]?.surface === 'は');
+  if (k < 0) return [];
+  let last = -1;
+  for (let j = k + 2; isNoun(pred[j]) || pred[j]?.surface === 'の'; j++)
+    if (isNoun(pred[j]) && !isHollow(pred[j]!)) last = j;
+  return last < 0 ? [] : compoundBefore(tokens, tokens.indexOf(pred[last]!));
 }
 
 // 就職相談で職業訓練を勧められました: a consultation named as where, how or with what something
@@ -168,7 +204,9 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   // キャンセル待ち (a waiting list), キャンセル料 (a fee): another noun, not a request.
   if (next && isNoun(next) && has(w.notJoinedTo, next)) return undefined;
   if (next && isNoun(next) && !REQUEST_NOUNS.has(next.lemma)) return { mode: 'unsure', why: 'compound' };
-  const named = whatPhrase(tokens, objectOf(tokens, i), w.objects);
+  const object = objectOf(tokens, i);
+  const phrase = object.length ? object : cleftObject(tokens, i);
+  const named = whatPhrase(tokens, phrase, w.objects);
   if (named === 'other') return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
   const ours = named === 'ours';
   // 中止します, 今回は見送らせていただきます: stops what? Only our consultation named makes it ours.
@@ -179,7 +217,12 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   if (mode === 'request') {
     const verb = verbOf(pred);
     if (verb && !DOING.has(verb.lemma)) return { mode: 'unsure', why: 'another verb' };
-    return { mode, ...(!ours && !w.objects.some((o) => s.text.includes(o)) ? { bare: true } : {}) };
+    const when = ours ? whenOf(tokens, phrase) : undefined;
+    return {
+      mode,
+      ...(!ours && !w.objects.some((o) => s.text.includes(o)) ? { bare: true } : {}),
+      ...(when ? { when } : {}),
+    };
   }
   return { mode, why: mode === 'negated' ? 'negated' : 'not a request' };
 }
@@ -190,6 +233,9 @@ const CHANGE_OF_STATE = new Set(['なる', 'なくなる']);
 const missed = (pred: Token[]) => pred.some(past) && !pred.some((t) => CHANGE_OF_STATE.has(t.lemma));
 
 const CARRY = new Set(['持つ', '連れる']);
+// The verbs a "not coming" is said through: 参加できません, 参加することができません, 参加できなくなりました,
+// 行けそうにありません, 参加が叶いません.
+const CARRIES_NEGATION = new Set(['できる', '出来る', 'する', 'なる', 'ある', '叶う', 'かなう']);
 /** 参加できなくなりました: not coming, said of the consultation, is a cancellation (C1). */
 function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
   // 書類を持って行けません, 子供は連れて行けません: what the sender cannot bring, not a day missed.
@@ -199,6 +245,9 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   if (neg < 0) return undefined;
   // 行けないということはありません, 参加できないわけではない: the negation is itself denied.
   if (pred.slice(neg + 1).some(negative)) return { mode: 'unsure', why: 'negated' };
+  // 相談に行くのをやめるつもりはありません: the negation is another verb's (やめる), not coming's.
+  if (pred.slice(0, neg).some((t) => t.pos === '動詞' && t.sub === '自立' && !CARRIES_NEGATION.has(t.lemma)))
+    return { mode: 'unsure', why: 'another verb' };
   // 参加できるか分かりません, 参加できるかどうか未定です: the negation is of knowing, not of coming.
   const wonders = pred.slice(0, neg).some((t) => t.surface === 'か' && t.pos === '助詞');
   if (wonders || doubtful(pred, tokens) || asking(pred, s.question))
@@ -218,17 +267,24 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
     return { mode: 'unsure', why: 'names something else' }; // 相談会に, 子供の面談に参加できません
   if (topics(tokens, i).some((p) => whatPhrase(tokens, p, w.objects) === 'other'))
     return { mode: 'unsure', why: 'names something else' }; // 説明会ですが、…参加できません
+  const when = phrase && whenOf(tokens, phrase);
   return namesOurs(tokens, w.objects, true)
-    ? { mode: 'request', absence: true }
+    ? { mode: 'request', absence: true, ...(when ? { when } : {}) }
     : { mode: 'unsure', why: 'absence from what' };
 }
 
-/** What the sentence before `i` takes up as its topic: 説明会ですが, 面接の件ですが, 説明会について. */
+/**
+ * What the sentence before `i` takes up as its topic: 説明会ですが, 面接の件ですが, 説明会について,
+ * 説明会がありますが (a thing said to be there).
+ */
 function topics(tokens: Token[], i: number): Token[][] {
   const out: Token[][] = [];
   for (let k = 0; k < i; k++) {
     const [a, b] = [tokens[k + 1], tokens[k + 2]];
-    const introduces = a?.surface === 'について' || (a?.surface === 'です' && b?.surface === 'が');
+    const introduces =
+      a?.surface === 'について' ||
+      (a?.surface === 'です' && b?.surface === 'が') ||
+      (a?.surface === 'が' && a.sub === '格助詞' && b?.lemma === 'ある');
     if (introduces && isNoun(tokens[k])) {
       const p = compoundBefore(tokens, k);
       // 説明会の件: the matter is its modifier's.

@@ -12,7 +12,8 @@ export interface MailReading {
    * request: a plain request to cancel; negated: says it is not one; unsure: mentions one. `bare`:
    * the request names nothing ("欠席します"): what the mail is about must say it is ours.
    */
-  cancel?: { mode: Mode; sentence?: string; why?: string; bare?: boolean };
+  /** `when`: the words naming which booking, when the phrase cancelled names a day itself. */
+  cancel?: { mode: Mode; sentence?: string; why?: string; bare?: boolean; when?: string };
   /** Asks for a booking or a change (B8). */
   change: boolean;
   /** Asks to move a booking (B8). */
@@ -163,7 +164,13 @@ function readSentences(subject: string, body: string, w: IntentWords, tokenize: 
       ? {
           cancel: {
             mode: c.mode,
-            ...(c === request ? { sentence: c.sentence, ...(c.bare ? { bare: true } : {}) } : {}),
+            ...(c === request
+              ? {
+                  sentence: c.sentence,
+                  ...(c.bare ? { bare: true } : {}),
+                  ...(c.when ? { when: c.when } : {}),
+                }
+              : {}),
             ...(c.why ? { why: c.why } : {}),
           },
         }

@@ -17,6 +17,8 @@ export interface Named {
   earlier: boolean;
   /** In the request's sentence: 今週 0, 来週 1, 再来週 2; this week, next week. */
   weeksAhead: number[];
+  /** In the request's sentence: 今月 0, 来月 1, 再来月 2; this month, next month. */
+  monthsAhead: number[];
   /** In the request's sentence: a day of the month without its month (10日の相談). */
   monthDays: number[];
   /** In the request's sentence: ISO weekday, 1 = Monday. */
@@ -25,6 +27,8 @@ export interface Named {
   times: Array<{ hour: number; minute: number }>;
   /** The request's sentence picks one of several bookings, or all (1つ, 片方, 両方, "one of them"). */
   several: boolean;
+  /** The request's sentence speaks of cancelling on the day itself (当日に, "on the day"). */
+  onTheDay: boolean;
 }
 
 // English names from luxon (ICU), lower case as the folded text is; weekdays Monday first.
@@ -94,6 +98,10 @@ export function namedWhen(ownText: string, sentence: string): Named {
   if (/再来週/.test(s)) weeksAhead.push(2);
   if (/(?<!再)来週|next week/.test(s)) weeksAhead.push(1);
   if (/今週|this week/.test(s)) weeksAhead.push(0);
+  const monthsAhead: number[] = [];
+  if (/再来月/.test(s)) monthsAhead.push(2);
+  if (/(?<!再)来月|next month/.test(s)) monthsAhead.push(1);
+  if (/今月|this month/.test(s)) monthsAhead.push(0);
   // 10日の相談: not of 12月10日 nor 12/10, nor a count of days (3日間, 3日前, 3日以内).
   const monthDays = [...s.matchAll(/(?<![\d/]|月\s*)(\d{1,2})\s*日(?![間前後以程ほ])/g)]
     .map((m) => Number(m[1]))
@@ -108,15 +116,18 @@ export function namedWhen(ownText: string, sentence: string): Named {
     /(?<![\d.])[1一]\s*(つ|件)|ひとつ|片方|どちらか|どっちか|両方|全部|すべて|\b(one of (them|the|my)|either|both|all (of )?(my|the))\b/.test(
       s,
     );
+  const onTheDay = /当日|on the (same )?day|same[- ]day/.test(s);
   return {
     dates: datesIn(fold(ownText)),
     daysAhead,
     earlier,
     weeksAhead,
+    monthsAhead,
     monthDays,
     weekdays,
     times: timesIn(s),
     several,
+    onTheDay,
   };
 }
 
@@ -143,10 +154,14 @@ export function notTheBooking(
     ...n.daysAhead.map((k) => today.plus({ days: k }).hasSame(start, 'day')),
     ...n.weekdays.map((w) => w === start.weekday),
     ...n.weeksAhead.map((k) => today.plus({ weeks: k }).hasSame(start, 'week')),
+    ...n.monthsAhead.map((k) => today.plus({ months: k }).hasSame(start, 'month')),
     ...n.monthDays.map((d) => d === start.day),
     ...(n.earlier ? [false] : []),
   ];
   if (n.several) return 'one of several bookings named';
+  // "当日にキャンセルさせていただいてもよろしいでしょうか", sent days before: may they cancel on the
+  // day itself (C2), not "cancel it now". Sent on the day, it is a same-day cancellation (C2 decides).
+  if (n.onTheDay && !today.hasSame(start, 'day')) return 'speaks of cancelling on the day itself';
   if (days.length && !days.some(Boolean)) return 'the day named is not the booking’s';
   // Minutes since midnight, in the booking's zone: named times are within [start, end).
   const from = start.hour * 60 + start.minute;

@@ -177,8 +177,35 @@ describe('intent (Japanese and English)', () => {
     ['明日の相談に行けないということはありません', 'unsure'],
     ['相談の予約をしたいのですが、平日は行けません', 'unsure'],
     ["I can't attend the first 10 minutes of the consultation, but I will join after that.", 'unsure'],
+    // The negation is another verb's (やめる); a cleft names what is cancelled after のは; a thing
+    // said to be there (説明会がありますが) is the topic "not coming" speaks of.
+    ['相談に行くのをやめるつもりはありません', 'unsure'],
+    ['キャンセルしたいのは面接のほうです', 'unsure'],
+    ['キャンセルしたいのは明日の相談です', 'cancel'],
+    ['相談の前に説明会がありますが、参加できません', 'unsure'],
+    // が as the subject's mark does not end the clause: the negation after it is read.
+    ['明日の相談に伺うことができません', 'cancel'],
+    ['明日の相談への参加が叶わなくなりました', 'cancel'],
+    ['明日の相談をキャンセルさせていただいてもよろしいでしょうか', 'cancel'],
   ])('%s → %s', (text, kind) => {
     expect(intent('', text)).toBe(kind);
+  });
+
+  it('which booking: the phrase cancelled says it when it names a day itself, not every day of the sentence', () => {
+    const named = (text: string) => {
+      const i = detectIntent(mail('', text), scope);
+      return i.kind === 'cancel' ? i.named : undefined;
+    };
+    expect(named('明日ではなく、来週の相談をキャンセルしてください')).toMatchObject({
+      daysAhead: [],
+      weeksAhead: [1],
+    });
+    expect(named('来月から仕事なので、明日の相談をキャンセルします')).toMatchObject({
+      daysAhead: [1],
+      monthsAhead: [],
+    });
+    // Nothing of a day in the phrase: the sentence's days, as before.
+    expect(named('明日は用事があるので予約をキャンセルします')).toMatchObject({ daysAhead: [1] });
   });
 
   it('quoted text is not the sender’s words: a thank-you quoting our cancellation rules is not a cancel', () => {

@@ -16,6 +16,8 @@ describe('the days and times a cancellation names (when.ts)', () => {
       daysAhead: [],
       earlier: false,
       weeksAhead: [],
+      monthsAhead: [],
+      onTheDay: false,
       monthDays: [],
       weekdays: [],
       times: [{ hour: 14, minute: 30 }],
@@ -40,6 +42,8 @@ describe('the days and times a cancellation names (when.ts)', () => {
       daysAhead: [],
       earlier: false,
       weeksAhead: [],
+      monthsAhead: [],
+      onTheDay: false,
       monthDays: [],
       weekdays: [],
       times: [],
@@ -75,6 +79,14 @@ describe('the days and times a cancellation names (when.ts)', () => {
     expect(check('今週の相談をキャンセルします')).toBe('the day named is not the booking’s');
     expect(check('再来週の相談をキャンセルします')).toBe('the day named is not the booking’s');
     expect(check('please cancel my appointment next week')).toBeUndefined();
+    // The month named: the booking is in December, received 4 December.
+    expect(check('今月の相談をキャンセルします')).toBeUndefined();
+    expect(check('来月の予約をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('please cancel my appointment next month')).toBe('the day named is not the booking’s');
+    // Cancelling on the day itself, asked days before: a question of C2, not "cancel it now".
+    expect(check('当日にキャンセルさせていただいてもよろしいでしょうか')).toBe(
+      'speaks of cancelling on the day itself',
+    );
     // A day of the month without its month; a count of days is none.
     expect(check('10日の相談をキャンセルします')).toBeUndefined();
     expect(check('11日の相談をキャンセルします')).toBe('the day named is not the booking’s');
