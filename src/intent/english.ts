@@ -36,6 +36,11 @@ const SERVES =
   /\b(work(ing)? with|support(ing)?|assist(ing)?|car(e|ing) for|teach(ing)?) (people|persons|children|adults|those|others|students)\b/;
 // "I am currently in vocational training": the sender is in it now (config ongoing: triage).
 const ONGOING = /\b(currently|while|during|(am|'m) (now )?(in|on|taking|attending|doing))\b/;
+// What a sentence brings up before "I can't attend": "There is a seminar…", "As for the fair…".
+const TOPIC = /\b(?:there (?:is|are|will be)|as for|regarding|about)\s+(?:an?|the|my|your|our)?\s*([a-z-]+)/;
+// Someone else not coming ("My wife can't attend"): not the sender's booking to cancel.
+const SOMEONE_ELSE =
+  /\b(he|she|they|wife|husband|son|daughter|mother|father|mom|dad|child|friend|partner)\s*$/;
 const CHANGE =
   /\b(reschedule|move (my|the) (appointment|booking|consultation)|change (my|the) (appointment|booking|consultation|time|date)|(book|make) (an?|another|a new) (appointment|booking|consultation))\b/;
 
@@ -52,13 +57,10 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   if (ours && ELSEWHERE.test(t.slice(om.index + om[0].length - object.length + ours.length)))
     return { mode: 'unsure', why: 'names something else' };
   const bare = !objects.some((o) => hasWord(t, o));
-  if (POLITE_ASK.test(t)) return { mode: 'request', ...(bare ? { bare } : {}) };
+  const when = whenAfter(t, m);
+  if (POLITE_ASK.test(t)) return { mode: 'request', ...(bare ? { bare } : {}), ...(when ? { when } : {}) };
   // A negation counts in the cancel's own clause: "I can't attend, so please cancel it" asks.
-  const clause =
-    t
-      .slice(0, m.index)
-      .split(/[,;:]|\b(?:so|but|and|because)\b/)
-      .at(-1) ?? '';
+  const clause = clauseBefore(t, m.index);
   if (NEGATION.test(clause) || /^\s+(is|was)\s+not\b/.test(after)) return { mode: 'negated', why: 'negated' };
   if (ABOUT.test(clause)) return { mode: 'unsure', why: 'asks about it' };
   if (DOUBT.test(t) || s.question || /\b(was|were|been|got|is) cancell?ed\b/.test(t))
@@ -66,8 +68,28 @@ function cancelHit(t: string, s: Sentence, objects: string[]): Hit | undefined {
   // A bare "cancel" as a subject asks nothing by itself; "cancel my appointment" does.
   const imperative = /^(please\s+)?cancel\b/.test(t) && (!s.subject || !!object);
   if (!WANT.test(t) && !imperative) return { mode: 'unsure', why: 'not a request' };
-  return { mode: 'request', ...(bare ? { bare } : {}) };
+  return { mode: 'request', ...(bare ? { bare } : {}), ...(when ? { when } : {}) };
 }
+
+/** The words before index i from the start of its clause. */
+const clauseBefore = (t: string, i: number) =>
+  t
+    .slice(0, i)
+    .split(/[,;:]|\b(?:so|but|and|because)\b/)
+    .at(-1) ?? '';
+
+/**
+ * The words after the verb when they name a day or time ("cancel the one next month", "attend
+ * tomorrow"): they, not the rest of the sentence ("Keep tomorrow's consultation, but…"), say which.
+ */
+const whenAfter = (t: string, m: RegExpExecArray) => {
+  const after = clauseAfter(t, m);
+  return /\b(today|tomorrow|yesterday|next|this|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d)/.test(
+    after,
+  )
+    ? after
+    : undefined;
+};
 
 /** The words after a match up to the end of its clause (a reason starts another: "due to my consultation"). */
 const clauseAfter = (t: string, m: RegExpExecArray) =>
@@ -94,11 +116,14 @@ function absentFrom(t: string, m: RegExpExecArray, objects: string[]): 'ours' | 
   if (/^\s+(it|this)\b/.test(after)) return 'ours';
   // "the first 10 minutes of the consultation": a part of it, the rest attended.
   if (/^\s+(the )?(first|last|start|beginning|end|rest|part|half)\b/.test(after)) return 'other';
-  const named = after.replace(
-    /\b(tomorrow|today|on \w+day|at [\d:]+\s*(am|pm)?|this (morning|afternoon))\b/g,
-    '',
-  );
-  if (!/^\s*$/.test(named)) return namesOurs(after, objects) ? 'ours' : 'other';
+  // "the seminar after the consultation": the phrase's head is before its first preposition.
+  const head = after.split(/\b(?:after|before|during|following|with|at|in|on|for|from)\b/)[0]!;
+  const named = head.replace(/\b(tomorrow|today|this (morning|afternoon))('s)?\b/g, '');
+  if (!/^\s*$/.test(named)) return namesOurs(head, objects) ? 'ours' : 'other';
+  // Nothing named at the verb: a thing the sentence brings up ("There is a seminar before the
+  // consultation, but I can't attend") is what is missed; else what the sentence names.
+  const topic = TOPIC.exec(t.slice(0, m.index))?.[1];
+  if (topic && !namesOurs(topic, objects)) return 'other';
   return objects.some((o) => hasWord(t, o)) ? 'ours' : 'none';
 }
 
@@ -111,12 +136,15 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   const absent = c ? null : ABSENCE.exec(t);
   if (absent) {
     const named = absentFrom(t, absent, w.cancel.objects);
+    const when = whenAfter(t, absent);
     cancel.push(
-      named === 'other'
-        ? { mode: 'unsure', why: 'names something else' }
-        : named === 'ours' && !DOUBT.test(t) && !s.question
-          ? { mode: 'request', absence: true }
-          : { mode: 'unsure', why: 'not a request' },
+      SOMEONE_ELSE.test(t.slice(0, absent.index))
+        ? { mode: 'unsure', why: 'someone else' }
+        : named === 'other'
+          ? { mode: 'unsure', why: 'names something else' }
+          : named === 'ours' && !DOUBT.test(t) && !s.question
+            ? { mode: 'request', absence: true, ...(when ? { when } : {}) }
+            : { mode: 'unsure', why: 'not a request' },
     );
   }
   const needless = c || absent ? null : NEEDLESS.exec(t);
@@ -146,6 +174,8 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
         : 'unsure';
     outOfScope.push({ kind: o.kind, mode });
   }
-  const change = CHANGE.test(t) && !NEGATION.test(t);
+  // A negation in the change's own clause: "I can't attend, so I'd like to book another" asks.
+  const cm = CHANGE.exec(t);
+  const change = !!cm && !NEGATION.test(clauseBefore(t, cm.index));
   return { cancel, change, move: change && !/\b(book|make) (an?|another|a new)\b/.test(t), outOfScope };
 }

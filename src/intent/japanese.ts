@@ -245,6 +245,8 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   if (neg < 0) return undefined;
   // 行けないということはありません, 参加できないわけではない: the negation is itself denied.
   if (pred.slice(neg + 1).some(negative)) return { mode: 'unsure', why: 'negated' };
+  // 妻が明日の相談に参加できなくなりました: someone else not coming, in the verb's own clause.
+  if (subjectIsOther(tokens, i)) return { mode: 'unsure', why: 'someone else' };
   // 相談に行くのをやめるつもりはありません: the negation is another verb's (やめる), not coming's.
   if (pred.slice(0, neg).some((t) => t.pos === '動詞' && t.sub === '自立' && !CARRIES_NEGATION.has(t.lemma)))
     return { mode: 'unsure', why: 'another verb' };
@@ -271,6 +273,16 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   return namesOurs(tokens, w.objects, true)
     ? { mode: 'request', absence: true, ...(when ? { when } : {}) }
     : { mode: 'unsure', why: 'absence from what' };
+}
+
+/** The subject of the verb at i, in its own clause, is another person (妻が, 夫は): not the sender. */
+function subjectIsOther(tokens: Token[], i: number): boolean {
+  for (let k = i - 1; k >= 0; k--) {
+    const t = tokens[k]!;
+    if (t.pos === '記号' || t.sub === '接続助詞' || t.lemma === 'ため') return false; // 熱を出したので、
+    if (OTHERS.has(t.surface) && ['が', 'は'].includes(tokens[k + 1]?.surface ?? '')) return true;
+  }
+  return false;
 }
 
 /**

@@ -187,6 +187,16 @@ describe('intent (Japanese and English)', () => {
     ['明日の相談に伺うことができません', 'cancel'],
     ['明日の相談への参加が叶わなくなりました', 'cancel'],
     ['明日の相談をキャンセルさせていただいてもよろしいでしょうか', 'cancel'],
+    // Someone else not coming, in the verb's own clause; a reason clause about them is the sender's.
+    ['妻が明日の相談に参加できなくなりました', 'unsure'],
+    ['子供が熱を出したので、明日の相談に参加できません', 'cancel'],
+    ["My wife can't attend the consultation tomorrow, but I will.", 'unsure'],
+    ["My son is sick, so I can't attend the consultation tomorrow.", 'cancel'],
+    // English: the phrase's head is before its first preposition; a thing brought up is the topic;
+    // not coming, then asking for another booking, is for staff.
+    ["I can't attend the seminar after the consultation tomorrow.", 'unsure'],
+    ["There is a seminar before the consultation, but I can't attend.", 'unsure'],
+    ["I can't attend tomorrow, so I'd like to book another consultation next week.", 'unsure'],
   ])('%s → %s', (text, kind) => {
     expect(intent('', text)).toBe(kind);
   });
@@ -203,6 +213,10 @@ describe('intent (Japanese and English)', () => {
     expect(named('来月から仕事なので、明日の相談をキャンセルします')).toMatchObject({
       daysAhead: [1],
       monthsAhead: [],
+    });
+    expect(named("Keep tomorrow's consultation, but please cancel the one next month.")).toMatchObject({
+      daysAhead: [],
+      monthsAhead: [1],
     });
     // Nothing of a day in the phrase: the sentence's days, as before.
     expect(named('明日は用事があるので予約をキャンセルします')).toMatchObject({ daysAhead: [1] });
