@@ -41,7 +41,11 @@ export const ownWords = (text: string): string => splitQuoted(text).own;
  * address and a date or time is one too.
  */
 const startsQuote = (line: string) =>
-  /^-{2,}\s*(original message|元のメッセージ|転送メッセージ|forwarded message)/i.test(line) ||
+  // A separator: a run of dashes or rules around a forward's or original's name, in each client's
+  // and carrier's spelling ("-----Original Message-----", "-------- 転送メッセージ --------",
+  // "----- 転送元 -----", "――― 元のメール ―――", "Begin forwarded message:").
+  /^[-=_―─ー－＝]{2,}\s*.{0,20}(original|forward|転送|元の|オリジナル|引用)/i.test(line) ||
+  /^begin forwarded message:/i.test(line) ||
   /^On .+wrote:\s*$/.test(line) ||
   /(のメッセージ|のメール|wrote|書きました)[:：]\s*$/.test(line) ||
   /^(差出人|From)[:：]/.test(line) ||

@@ -254,6 +254,20 @@ describe('intent (Japanese and English)', () => {
     },
   );
 
+  it.each([
+    '-----Original Message-----',
+    '-------- 転送メッセージ --------',
+    '----- 転送元 -----',
+    '――――― 元のメール ―――――',
+    '＝＝＝ 転送 ＝＝＝',
+    'Begin forwarded message:',
+  ])('a forwarded message after a separator (%s) is not the sender’s words', (sep) => {
+    const text = `企業からのメールを転送します。\n\n${sep}\n明日の予約をキャンセルしてください。`;
+    expect(ownWords(text).trim()).toBe('企業からのメールを転送します。');
+    // A rule in a signature is not a separator: the lines after it are still the sender's.
+    expect(ownWords('よろしくお願いします\nーーーーーーーー\n山田太郎')).toContain('山田太郎');
+  });
+
   it.each(['Re: ', 'RE：', 'Re[2]: ', 'Re^2: ', 'ＲＥ：', 'AW: ', '返信: '])(
     'a reply’s subject (%s…) is ours, not the sender’s words',
     (prefix) => {
