@@ -104,7 +104,22 @@ export function modeOf(pred: Token[], sentence: Token[], question: boolean): Mod
   if (pred.some((t) => t.lemma === 'しれる')) return 'unsure';
   if (pred.some(negative)) return 'negated';
   if (doubtful(pred, sentence) || asking(pred, question) || pred.some(past)) return 'unsure';
-  return pred.some((t) => REQUEST.has(t.lemma)) ? 'request' : 'unsure';
+  const r = pred.findIndex((t) => REQUEST.has(t.lemma));
+  return r >= 0 && !embedded(pred, r) ? 'request' : 'unsure';
+}
+
+// キャンセルしたいくらい緊張しています, キャンセルしたい気持ち, キャンセルしたいと思うほど不安です: the
+// wish describes a feeling or a degree, it is not asked for. A request ends its clause; only a
+// dependent noun (したいのです, したい旨), the matter (したい件: a subject line) or "と思います" may follow.
+const DEGREE = new Set(['くらい', 'ぐらい', 'ほど', 'なんて', 'など']);
+const MATTER = new Set(['件', '旨']);
+function embedded(pred: Token[], r: number): boolean {
+  let k = r + 1;
+  if (pred[k]?.surface === 'と' && ['思う', '考える'].includes(pred[k + 1]?.lemma ?? '')) k += 2;
+  const t = pred[k];
+  if (!t) return false;
+  if (t.pos === '助詞') return DEGREE.has(t.surface);
+  return t.pos === '名詞' && t.sub !== '非自立' && !MATTER.has(t.surface);
 }
 
 export const isNoun = (t: Token | undefined) => t?.pos === '名詞' || t?.pos === '接頭詞';

@@ -42,7 +42,7 @@ const RETRACTS =
 // キャンセルしてください"): they think of another booking than the one we hold, or contradict
 // themselves. Either way, staff ask.
 const ATTENDS =
-  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|\b(i will (attend|join)|i'll (attend|join)|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
+  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|行きます(?![かが])|\b(i will (attend|join)|i'll (attend|join)|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
 
 // A question in the sender's own words, with or without a question mark (Japanese mail often ends
 // 「…ですか。」): "次の予約はどうすればいいですか", "書類はこれでよろしいでしょうか", "Can I book again?".

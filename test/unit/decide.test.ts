@@ -187,6 +187,12 @@ describe('intent (Japanese and English)', () => {
     ['明日の相談に伺うことができません', 'cancel'],
     ['明日の相談への参加が叶わなくなりました', 'cancel'],
     ['明日の相談をキャンセルさせていただいてもよろしいでしょうか', 'cancel'],
+    // A wish describing a feeling or a degree is not asked for; the matter (件, 旨) still asks.
+    ['キャンセルしたいくらい緊張してます', 'unsure'],
+    ['明日の相談をキャンセルしたいと思うほど不安です', 'unsure'],
+    ['明日の相談キャンセルしたい気分', 'unsure'],
+    ['明日の相談をキャンセルしたい旨ご連絡いたします', 'cancel'],
+    ['明日の相談キャンセルしたい…でも行きます', 'unsure'],
     // Someone else not coming, in the verb's own clause; a reason clause about them is the sender's.
     ['妻が明日の相談に参加できなくなりました', 'unsure'],
     ['子供が熱を出したので、明日の相談に参加できません', 'cancel'],
