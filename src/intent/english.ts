@@ -177,5 +177,12 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   // A negation in the change's own clause: "I can't attend, so I'd like to book another" asks.
   const cm = CHANGE.exec(t);
   const change = !!cm && !NEGATION.test(clauseBefore(t, cm.index));
-  return { cancel, change, move: change && !/\b(book|make) (an?|another|a new)\b/.test(t), outOfScope };
+  const topic = TOPIC.exec(t)?.[1];
+  return {
+    cancel,
+    change,
+    move: change && !/\b(book|make) (an?|another|a new)\b/.test(t),
+    outOfScope,
+    aboutOther: !!topic && !namesOurs(topic, w.cancel.objects),
+  };
 }

@@ -35,6 +35,8 @@ export interface SentenceReading {
   /** Asks to move one (a change word: 変更, 振替, reschedule). */
   move: boolean;
   outOfScope: Array<{ kind: string; mode: Mode }>;
+  /** The sentence takes up another thing than ours as its topic (説明会の予約ですが, "About the fair"). */
+  aboutOther?: boolean;
 }
 
 const has = (list: string[], t: Token) => list.includes(t.lemma) || list.includes(t.surface);
@@ -295,7 +297,7 @@ function topics(tokens: Token[], i: number): Token[][] {
     const [a, b] = [tokens[k + 1], tokens[k + 2]];
     const introduces =
       a?.surface === 'について' ||
-      (a?.surface === 'です' && b?.surface === 'が') ||
+      (a?.surface === 'です' && (b?.surface === 'が' || tokens[k]!.surface === '件')) ||
       (a?.surface === 'が' && a.sub === '格助詞' && b?.lemma === 'ある');
     if (introduces && isNoun(tokens[k])) {
       const p = compoundBefore(tokens, k);
@@ -528,6 +530,15 @@ function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReadi
   return out;
 }
 
+/**
+ * 説明会の予約ですが, 面接の件です: the sentence takes up another thing than ours as its topic (a
+ * name does not: 山田ですが、…).
+ */
+export const takesUpOther = (tokens: Token[], objects: string[]) =>
+  topics(tokens, tokens.length).some(
+    (p) => !p.every((t) => t.sub === '固有名詞') && whatPhrase(tokens, p, objects) === 'other',
+  );
+
 /** One Japanese sentence, read word by word. */
 export function readJapanese(s: Sentence, tokens: Token[], w: IntentWords): SentenceReading {
   const cancel: Hit[] = [];
@@ -551,5 +562,11 @@ export function readJapanese(s: Sentence, tokens: Token[], w: IntentWords): Sent
       move ||= has(w.changeWords, t);
     }
   });
-  return { cancel, change, move, outOfScope: scopeHits(tokens, w.outOfScope) };
+  return {
+    cancel,
+    change,
+    move,
+    outOfScope: scopeHits(tokens, w.outOfScope),
+    aboutOther: takesUpOther(tokens, w.cancel.objects),
+  };
 }

@@ -1,6 +1,12 @@
 import { namesOurs as namesOursEn, readEnglish } from './english.js';
 import type { Mode } from './grammar.js';
-import { type Hit, namesOurs as namesOursJa, readJapanese, type SentenceReading } from './japanese.js';
+import {
+  type Hit,
+  namesOurs as namesOursJa,
+  readJapanese,
+  type SentenceReading,
+  takesUpOther,
+} from './japanese.js';
 import { fold, sentences, throughLines } from './sentences.js';
 import type { Tokenize } from './tokenizer.js';
 import { namedWhen } from './when.js';
@@ -115,12 +121,20 @@ function readSentences(subject: string, body: string, w: IntentWords, tokenize: 
   let change = false;
   let move = false;
   let tooLong = false;
+  let aboutOther = false;
+  // Japanese sentences the analyser was not needed for: read for their topic only if a request
+  // naming nothing needs to know what the mail takes up.
+  const unread: string[] = [];
   const questions: string[] = [];
   for (const s of sentences(subject, body, w.variants)) {
     if (!s.subject && (s.question || ASKS.test(s.text)) && !NOT_ASKING.test(s.text)) questions.push(s.text);
     // Most sentences hold none of the office's words: the analyser is not needed for them. A
     // sentence said twice (a signature, a repeated line) says nothing new: read once.
-    if ((s.japanese && !needed(s.text)) || seen.has(`${s.subject}${s.text}`)) continue;
+    if (seen.has(`${s.subject}${s.text}`)) continue;
+    if (s.japanese && !needed(s.text)) {
+      if (s.text.length <= MAX_SENTENCE && unread.length < MAX_READ) unread.push(s.text);
+      continue;
+    }
     seen.add(`${s.subject}${s.text}`);
     if (s.text.length > MAX_SENTENCE || seen.size > MAX_READ) {
       tooLong ||= needed(s.text);
@@ -135,6 +149,7 @@ function readSentences(subject: string, body: string, w: IntentWords, tokenize: 
     scope.push(...r.outOfScope);
     change ||= r.change;
     move ||= r.move;
+    aboutOther ||= !!r.aboutOther;
   }
   const negated = cancel.find((h) => h.mode === 'negated');
   const requests = cancel.filter((h) => h.mode === 'request');
@@ -145,9 +160,13 @@ function readSentences(subject: string, body: string, w: IntentWords, tokenize: 
   const troubled = requests.some((h) => h.absence) && w.cancel.trouble.some((x) => hasWord(text, x));
   const asked = requests.find((h) => !(h.absence && troubled));
   const retracted = asked && (RETRACTS.test(text) || ATTENDS.test(text));
-  // "説明会の欠席について。明日は欠席します": a request naming nothing, in a mail that names
-  // something else to cancel or miss, is about that.
-  const elsewhere = asked?.bare && cancel.some((h) => h.why === 'names something else');
+  // "説明会の欠席について。明日は欠席します", "キャンセルのお願い" + "説明会の予約ですが…": a request
+  // naming nothing, in a mail that names something else to cancel or miss or takes it up, is about that.
+  const elsewhere =
+    asked?.bare &&
+    (aboutOther ||
+      cancel.some((h) => h.why === 'names something else') ||
+      unread.some((u) => takesUpOther(tokenize(u), w.cancel.objects)));
   const request = retracted || elsewhere ? undefined : asked;
   const unsure = retracted
     ? { ...asked, mode: 'unsure' as const, why: 'takes something back or says it will come' }

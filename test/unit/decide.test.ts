@@ -207,6 +207,17 @@ describe('intent (Japanese and English)', () => {
     expect(intent('', text)).toBe(kind);
   });
 
+  it('a request naming nothing, in a mail that takes up another thing, is about that thing', () => {
+    expect(intent('キャンセルのお願い', '12月10日の説明会の予約ですが、よろしくお願いします。')).toBe(
+      'unsure',
+    );
+    expect(intent('キャンセルのお願い', '明日の面接の件です。よろしくお願いします。')).toBe('unsure');
+    expect(intent('Cancellation', 'About the job fair on Thursday. Please cancel.')).toBe('unsure');
+    // The consultation taken up, or only a name: the request is ours.
+    expect(intent('キャンセルのお願い', '明日10時の相談の件です。よろしくお願いします。')).toBe('cancel');
+    expect(intent('キャンセルのお願い', '山田太郎です。よろしくお願いします。')).toBe('cancel');
+  });
+
   it('which booking: the phrase cancelled says it when it names a day itself, not every day of the sentence', () => {
     const named = (text: string) => {
       const i = detectIntent(mail('', text), scope);
