@@ -24,7 +24,7 @@ export type Intent =
   | { kind: 'booking-request' }
   | { kind: 'out-of-scope'; scope: string }
   /** Mentions a cancellation or an out-of-scope topic without plainly asking: staff decide. */
-  | { kind: 'unsure'; rule: 'C1' | 'B12' | 'triage'; reason: string }
+  | { kind: 'unsure'; rule: 'C1' | 'B12' | 'D1' | 'triage'; reason: string }
   | { kind: 'other' };
 
 /**
@@ -139,11 +139,24 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
   }
   const text = textIntent(r);
   if (documentParts(m.attachments).length > 0) {
+    const words = fold(`${subject}\n${own}`);
+    if (DISCARD.test(words))
+      return { kind: 'unsure', rule: 'D1', reason: 'files said to be sent by mistake' };
+    if (SOMEONE_ELSES.test(words))
+      return { kind: 'unsure', rule: 'D1', reason: 'files said to be another person’s' };
     const also = alsoAsked(r, text);
     return { kind: 'documents', ...(also ? { also } : {}) };
   }
   return text;
 }
+
+// Files the sender takes back ("添付ファイルは誤送信です。削除してください", "I attached the wrong
+// file") or says are another person's (妻の履歴書, "my son's resume") are not forwarded (P5: only
+// the seeker's own documents go to their staff member); staff read the mail.
+const DISCARD =
+  /誤送信|削除して|破棄して|見ないで|間違え(て|た)|別のファイル|\b(wrong (file|attachment|document)|by mistake|in error|(delete|disregard|ignore) (it|this|them|the (file|attachment)s?))\b/;
+const SOMEONE_ELSES =
+  /(父|母|妻|夫|主人|息子|娘|子供|子ども|家族|友人|友達|知人|兄|姉|弟|妹)の(履歴書|職務経歴書|書類|ファイル|応募書類)|\b(wife|husband|son|daughter|friend|mother|father|brother|sister)'s (resume|cv|documents?|files?)\b/;
 
 /**
  * What else a mail acted on (files delivered, a booking cancelled) asks, for staff: the action's

@@ -363,6 +363,15 @@ describe('intent (Japanese and English)', () => {
     ).toMatchObject({ kind: 'cancel', also: 'a question; files attached' });
   });
 
+  it.each([
+    ['先ほどのメールは誤送信です。添付ファイルは削除してください。', 'files said to be sent by mistake'],
+    ['Sorry, I attached the wrong file by mistake. Please delete it.', 'files said to be sent by mistake'],
+    ['妻の履歴書です。', 'files said to be another person’s'],
+    ["My son's resume is attached.", 'files said to be another person’s'],
+  ])('files taken back or another person’s are not forwarded (P5): staff read %s', (text, reason) => {
+    expect(detectIntent(mail('', text, [PDF]), scope)).toEqual({ kind: 'unsure', rule: 'D1', reason });
+  });
+
   it('files with a question: the files are documents, and what the text asks is kept for staff', () => {
     expect(detectIntent(mail('', '履歴書を送ります。', [PDF]), scope)).toEqual({ kind: 'documents' });
     expect(detectIntent(mail('', '履歴書です。時間を変更できますか。', [PDF]), scope)).toEqual({
