@@ -169,7 +169,10 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
           !SERVES.test(before) &&
           !o.contrary.some((x) => hasWord(t, x)) &&
           !(o.ongoing === 'triage' && ONGOING.test(before)) &&
-          !/\bbut\b/.test(t.slice(t.indexOf(k)))
+          !/\bbut\b/.test(t.slice(t.indexOf(k))) &&
+          // "Consultations for people with disabilities are not held online": a statement of
+          // what is not done, ours pasted back, not the sender's case.
+          !NEGATION.test(t.slice(t.indexOf(k) + k.length))
         ? 'request'
         : 'unsure';
     outOfScope.push({ kind: o.kind, mode });

@@ -493,8 +493,21 @@ function alongside(tokens: Token[], end: number): boolean {
   return tokens[k]?.surface === 'と' && ALONGSIDE.has(tokens[k + 1]?.lemma ?? '');
 }
 
+// 新規学卒者の方、障がいのある方は…対象外です: people of the case spoken of with respect, as a
+// notice does (ours, pasted back), not the sender of themselves.
+const HONORIFIC = new Set(['方', '方々', '皆様', '皆さん']);
+function addressedAsOthers(tokens: Token[], end: number): boolean {
+  const [a, b, c] = [tokens[end + 1], tokens[end + 2], tokens[end + 3]];
+  if (a?.surface === 'の' && HONORIFIC.has(b?.surface ?? '')) return true;
+  return ['の', 'が'].includes(a?.surface ?? '') && b?.lemma === 'ある' && HONORIFIC.has(c?.surface ?? '');
+}
+
 function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
   const others = tokens.some((t) => OTHERS.has(t.surface));
+  // …に関するご相談はオンライン相談の対象外です: the rule stated (ours, pasted back), not a case.
+  // Asked ("対象外ですか") it still wants the referral.
+  const text = tokens.map((t) => t.surface).join('');
+  const statesRule = /対象外です(?!か)|対象ではありません(?!か)/.test(text);
   const history = toldAsPast(tokens);
   const out: SentenceReading['outOfScope'] = [];
   for (const o of w) {
@@ -517,6 +530,8 @@ function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReadi
             !history &&
             !contrary &&
             !alongside(tokens, end) &&
+            !addressedAsOthers(tokens, end) &&
+            !statesRule &&
             !(o.ongoing === 'triage' && ongoing(tokens, end, pred)) &&
             !pred.some(past) &&
             !doubtful(pred, tokens) &&

@@ -163,6 +163,11 @@ describe('intent (Japanese and English)', () => {
     ['障害者雇用促進法について知りたいです', 'unsure'],
     ['ハロートレーニングの申し込み方法について相談したいです', 'out-of-scope'],
     ['新卒として就職活動をしています', 'out-of-scope'], // a particle ends the topic: no compound
+    // The case spoken of with respect (a notice's 〜の方), or the rule stated: ours pasted back.
+    ['新規学卒者の方は窓口へお越しください', 'unsure'],
+    ['職業訓練に関するご相談はオンライン相談の対象外です', 'unsure'],
+    ['職業訓練に関するご相談は対象外ですか', 'out-of-scope'],
+    ['Consultations for people with disabilities are not held online.', 'unsure'],
     // "Not coming" with nothing named at the verb: the consultation named as where something
     // happened (相談で), or a topic naming another thing (説明会ですが), is not what is missed.
     ['就職相談で職業訓練を勧められましたが、受けるつもりはありません', 'unsure'],
