@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { ParsedMail } from '../../src/inbound/parse.js';
 
 /** authserv-id the test config trusts, as the office MX would stamp it. */
 export const TRUSTED_MX = 'mx.test.example';
@@ -103,3 +104,19 @@ export function dsnMail(recipients: string[][], returned: string): string {
     '',
   ].join('\r\n');
 }
+
+/** A parsed mail (the parse's shape) for unit tests of what a mail says; fields as given. */
+export const parsedMail = (over: Partial<ParsedMail>): ParsedMail => ({
+  hash: 'h',
+  messageId: '<m@x>',
+  inReplyTo: undefined,
+  references: [],
+  from: 'seeker@example.jp',
+  fromMailboxes: 1,
+  subject: '',
+  text: '',
+  headers: new Map(),
+  attachments: [],
+  repairs: [],
+  ...over,
+});

@@ -11,23 +11,13 @@ import { type InboundPart, type ParsedMail, parseMail } from '../../src/inbound/
 import { namedWhen } from '../../src/intent/when.js';
 import { intentWords } from '../../src/intent/words.js';
 import { CORPUS } from '../helpers/corpus.js';
+import { parsedMail } from '../helpers/mail.js';
 
 const scope = intentWords(
   loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
 );
-const mail = (subject: string, text: string, attachments: ParsedMail['attachments'] = []): ParsedMail => ({
-  hash: 'h',
-  messageId: '<m@x>',
-  inReplyTo: undefined,
-  references: [],
-  from: 'a@example.jp',
-  fromMailboxes: 1,
-  subject,
-  text,
-  headers: new Map(),
-  attachments,
-  repairs: [],
-});
+const mail = (subject: string, text: string, attachments: ParsedMail['attachments'] = []) =>
+  parsedMail({ from: 'a@example.jp', subject, text, attachments });
 const intent = (subject: string, text = '') => detectIntent(mail(subject, text), scope).kind;
 const intentOf = (m: ParsedMail) => detectIntent(m, scope).kind;
 /** A part of a mail (the parse's shape); size is the content's unless given. */

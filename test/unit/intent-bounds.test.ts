@@ -1,29 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { detectIntent } from '../../src/inbound/intent.js';
-import type { ParsedMail } from '../../src/inbound/parse.js';
 import type { Token } from '../../src/intent/tokenizer.js';
 import { tokenize } from '../../src/intent/tokenizer.js';
 import { intentWords } from '../../src/intent/words.js';
+import { parsedMail } from '../helpers/mail.js';
 
 // The reader's bounds: junk that is no sentence, or a flood of sentences, is never acted on, and
 // the analyser's work per mail is bounded (a hostile corpus mail held 570 KB of symbols).
 const words = intentWords(
   loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
 );
-const mail = (text: string): ParsedMail => ({
-  hash: 'h',
-  messageId: undefined,
-  inReplyTo: undefined,
-  references: [],
-  from: 'a@example.jp',
-  fromMailboxes: 1,
-  subject: '',
-  text,
-  headers: new Map(),
-  attachments: [],
-  repairs: [],
-});
+const mail = (text: string) => parsedMail({ messageId: undefined, from: 'a@example.jp', text });
 
 describe('intent reading is bounded', () => {
   it('a 100 KB "sentence" holding a keyword is not read: staff triage, no action', () => {

@@ -8,6 +8,7 @@ import { decide } from '../../src/inbound/decide.js';
 import { detectIntent } from '../../src/inbound/intent.js';
 import type { ParsedMail } from '../../src/inbound/parse.js';
 import { intentWords } from '../../src/intent/words.js';
+import { parsedMail } from '../helpers/mail.js';
 
 // The labelled set of issue #13 (test/fixtures/intents/README.md), read as a verified seeker with
 // exactly one upcoming booking would be: every automatic path is open, so every mistake shows.
@@ -46,30 +47,23 @@ const rows: Row[] = readFileSync(SET, 'utf8')
     return { label, subject, body: body.replace(/\\n/g, '\n'), attachment, booking };
   });
 
-const mail = (r: Row): ParsedMail => ({
-  hash: 'h',
-  messageId: '<m@x>',
-  inReplyTo: undefined,
-  references: [],
-  from: 'seeker@example.jp',
-  fromMailboxes: 1,
-  subject: r.subject,
-  text: r.body,
-  headers: new Map(),
-  attachments: r.attachment
-    ? [
-        {
-          filename: r.attachment,
-          contentType: 'application/pdf',
-          size: 1,
-          sha256: '',
-          content: Buffer.from('%PDF-1.4'),
-          inline: false,
-        },
-      ]
-    : [],
-  repairs: [],
-});
+const mail = (r: Row): ParsedMail =>
+  parsedMail({
+    subject: r.subject,
+    text: r.body,
+    attachments: r.attachment
+      ? [
+          {
+            filename: r.attachment,
+            contentType: 'application/pdf',
+            size: 1,
+            sha256: '',
+            content: Buffer.from('%PDF-1.4'),
+            inline: false,
+          },
+        ]
+      : [],
+  });
 
 /** What the service would do with the mail, as one class per automatic action. */
 function actionOf(r: Row): string {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { detectIntent } from '../../src/inbound/intent.js';
-import type { ParsedMail } from '../../src/inbound/parse.js';
 import { intentWords } from '../../src/intent/words.js';
+import { parsedMail } from '../helpers/mail.js';
 
 // Seekers paste our own mails back without quote marks ("以下の予約で合っていますか" + the whole
 // confirmation), and phones' reply editors drop the "> ". Our text holds キャンセル, 当日, 障がい…:
@@ -23,19 +23,7 @@ const render = (t: string) =>
     .replace(/\{\{[#/^][^}]*\}\}/g, '')
     .replace(/\{\{[^}]+\}\}/g, 'ハローワーク');
 
-const mail = (text: string): ParsedMail => ({
-  hash: 'h',
-  messageId: '<m@x>',
-  inReplyTo: undefined,
-  references: [],
-  from: 'seeker@example.jp',
-  fromMailboxes: 1,
-  subject: '',
-  text,
-  headers: new Map(),
-  attachments: [],
-  repairs: [],
-});
+const mail = (text: string) => parsedMail({ text });
 
 describe('our own mails pasted back unquoted never act', () => {
   it('finds the templates', () => expect(texts.length).toBeGreaterThanOrEqual(20));
