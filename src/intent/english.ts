@@ -1,6 +1,7 @@
 import type { Mode } from './grammar.js';
 import type { Hit, SentenceReading } from './japanese.js';
 import type { Sentence } from './sentences.js';
+import { namesDay } from './when.js';
 import { hasWord, type IntentWords } from './words.js';
 
 // English has no analyser here: a few phrase shapes, read in one sentence at a time. Anything
@@ -36,8 +37,10 @@ const SERVES =
   /\b(work(ing)? with|support(ing)?|assist(ing)?|car(e|ing) for|teach(ing)?) (people|persons|children|adults|those|others|students)\b/;
 // "I am currently in vocational training": the sender is in it now (config ongoing: triage).
 const ONGOING = /\b(currently|while|during|(am|'m) (now )?(in|on|taking|attending|doing))\b/;
-// What a sentence brings up before "I can't attend": "There is a seminar…", "As for the fair…".
-const TOPIC = /\b(?:there (?:is|are|will be)|as for|regarding|about)\s+(?:an?|the|my|your|our)?\s*([a-z-]+)/;
+// What a sentence brings up: "There is a seminar…", "As for the fair…", "About the job fair…"
+// (at its start: "sorry about the short notice" brings up nothing).
+const TOPIC =
+  /(?:^(?:about|regarding|concerning|as for)|\bthere (?:is|are|will be))\s+(?:an?|the|my|your|our)?\s*([a-z-]+)/;
 // Someone else not coming ("My wife can't attend"): not the sender's booking to cancel.
 const SOMEONE_ELSE =
   /\b(he|she|they|wife|husband|son|daughter|mother|father|mom|dad|child|friend|partner)\s*$/;
@@ -84,11 +87,7 @@ const clauseBefore = (t: string, i: number) =>
  */
 const whenAfter = (t: string, m: RegExpExecArray) => {
   const after = clauseAfter(t, m);
-  return /\b(today|tomorrow|yesterday|next|this|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d)/.test(
-    after,
-  )
-    ? after
-    : undefined;
+  return namesDay(after) ? after : undefined;
 };
 
 /** The words after a match up to the end of its clause (a reason starts another: "due to my consultation"). */

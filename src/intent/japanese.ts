@@ -11,6 +11,7 @@ import {
 } from './grammar.js';
 import type { Sentence } from './sentences.js';
 import type { Token } from './tokenizer.js';
+import { namesDay } from './when.js';
 import type { IntentWords } from './words.js';
 
 export interface Hit {
@@ -166,10 +167,11 @@ function whenOf(tokens: Token[], phrase: Token[]): string | undefined {
   const all = [...modifiers(tokens, phrase).flat(), ...phrase];
   if (!all.some(isTime)) return undefined;
   const from = Math.min(...all.map((t) => tokens.indexOf(t)));
-  return tokens
+  const words = tokens
     .slice(from, tokens.indexOf(phrase.at(-1)!) + 1)
     .map((t) => t.surface)
     .join('');
+  return namesDay(words) ? words : undefined; // 今回の相談 names none: the sentence's days count
 }
 
 /** キャンセルしたいのは面接のほうです: a cleft; what is cancelled is named after のは. */

@@ -131,6 +131,18 @@ export function namedWhen(ownText: string, sentence: string): Named {
   };
 }
 
+/** Whether a text names any day or time (来週の相談, "the one next month"; 今回の相談 does not). */
+export function namesDay(text: string): boolean {
+  const n = namedWhen(text, text);
+  return (
+    n.earlier ||
+    n.onTheDay ||
+    [n.dates, n.daysAhead, n.weeksAhead, n.monthsAhead, n.monthDays, n.weekdays, n.times].some(
+      (a) => a.length > 0,
+    )
+  );
+}
+
 /**
  * Why the booking (JST start and end) is not the one named, or undefined when nothing named
  * contradicts it. A month and day from the recent past ("先日11月28日に…") names no booking and is

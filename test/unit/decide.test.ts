@@ -230,7 +230,11 @@ describe('intent (Japanese and English)', () => {
       daysAhead: [],
       monthsAhead: [1],
     });
-    // Nothing of a day in the phrase: the sentence's days, as before.
+    // Nothing of a day in the phrase (今回 is no day): the sentence's days, as before.
+    expect(named('明日面接があるので、今回の相談をキャンセルします')).toMatchObject({ daysAhead: [1] });
+    expect(named('I have to cancel this, as I have an interview tomorrow.')).toMatchObject({
+      daysAhead: [1],
+    });
     expect(named('明日は用事があるので予約をキャンセルします')).toMatchObject({ daysAhead: [1] });
   });
 
