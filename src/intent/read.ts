@@ -16,9 +16,9 @@ import { hasWord, type IntentWords, mayMatch } from './words.js';
 export interface MailReading {
   /**
    * request: a plain request to cancel; negated: says it is not one; unsure: mentions one. `bare`:
-   * the request names nothing ("欠席します"): what the mail is about must say it is ours.
+   * the request names nothing ("欠席します"): what the mail is about must say it is ours. `when`:
+   * the words naming which booking, when the phrase cancelled names a day itself.
    */
-  /** `when`: the words naming which booking, when the phrase cancelled names a day itself. */
   cancel?: { mode: Mode; sentence?: string; why?: string; bare?: boolean; when?: string };
   /** Asks for a booking or a change (B8). */
   change: boolean;
@@ -48,7 +48,7 @@ const RETRACTS =
 // キャンセルしてください"): they think of another booking than the one we hold, or contradict
 // themselves. Either way, staff ask.
 const ATTENDS =
-  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|行きます(?![かが])|\b(i will (attend|join)|i'll (attend|join)|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
+  /予定(通|どお)り|(参加|出席)(します|いたします|致します|させていただきます)(?![かが])|(?<!(また|改めて|次回は?|今度は?|次は)\s*)行きます(?![かが])|\b(i will (attend|join)|i'll (attend|join)|i will be there|i'll be there|see you (tomorrow|then|on))\b/;
 
 // A question in the sender's own words, with or without a question mark (Japanese mail often ends
 // 「…ですか。」): "次の予約はどうすればいいですか", "書類はこれでよろしいでしょうか", "Can I book again?".
