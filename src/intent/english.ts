@@ -39,8 +39,19 @@ const SERVES =
 const ONGOING = /\b(currently|while|during|(am|'m) (now )?(in|on|taking|attending|doing))\b/;
 // What a sentence brings up: "There is a seminar…", "As for the fair…", "About the job fair…"
 // (at its start: "sorry about the short notice" brings up nothing).
-const TOPIC =
-  /(?:^(?:about|regarding|concerning|as for)|\bthere (?:is|are|will be))\s+(?:an?|the|my|your|our)?\s*([a-z-]+)/;
+const TOPIC = /(?:^(?:about|regarding|concerning|as for)|\bthere (?:is|are|will be))\s+([^,.;:!?]+)/;
+/** A phrase's head: its words before the first preposition, without the days it names. */
+const headOf = (phrase: string) => {
+  const head = phrase.split(/\b(?:after|before|during|following|with|at|in|on|for|from)\b/)[0]!;
+  return { head, named: head.replace(/\b(tomorrow|today|this (morning|afternoon))('s)?\b/g, '').trim() };
+};
+/** What the sentence brings up is another thing than ours ("About the seminar: …"). */
+const topicIsOther = (t: string, objects: string[]) => {
+  const topic = TOPIC.exec(t)?.[1];
+  if (!topic) return false;
+  const { head, named } = headOf(topic);
+  return named !== '' && !namesOurs(head, objects);
+};
 // Someone else not coming ("My wife can't attend"): not the sender's booking to cancel.
 const SOMEONE_ELSE =
   /\b(he|she|they|wife|husband|son|daughter|mother|father|mom|dad|child|friend|partner)\s*$/;
@@ -116,13 +127,11 @@ function absentFrom(t: string, m: RegExpExecArray, objects: string[]): 'ours' | 
   // "the first 10 minutes of the consultation": a part of it, the rest attended.
   if (/^\s+(the )?(first|last|start|beginning|end|rest|part|half)\b/.test(after)) return 'other';
   // "the seminar after the consultation": the phrase's head is before its first preposition.
-  const head = after.split(/\b(?:after|before|during|following|with|at|in|on|for|from)\b/)[0]!;
-  const named = head.replace(/\b(tomorrow|today|this (morning|afternoon))('s)?\b/g, '');
-  if (!/^\s*$/.test(named)) return namesOurs(head, objects) ? 'ours' : 'other';
+  const { head, named } = headOf(after);
+  if (named !== '') return namesOurs(head, objects) ? 'ours' : 'other';
   // Nothing named at the verb: a thing the sentence brings up ("There is a seminar before the
   // consultation, but I can't attend") is what is missed; else what the sentence names.
-  const topic = TOPIC.exec(t.slice(0, m.index))?.[1];
-  if (topic && !namesOurs(topic, objects)) return 'other';
+  if (topicIsOther(t.slice(0, m.index), objects)) return 'other';
   return objects.some((o) => hasWord(t, o)) ? 'ours' : 'none';
 }
 
@@ -179,12 +188,11 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   // A negation in the change's own clause: "I can't attend, so I'd like to book another" asks.
   const cm = CHANGE.exec(t);
   const change = !!cm && !NEGATION.test(clauseBefore(t, cm.index));
-  const topic = TOPIC.exec(t)?.[1];
   return {
     cancel,
     change,
     move: change && !/\b(book|make) (an?|another|a new)\b/.test(t),
     outOfScope,
-    aboutOther: !!topic && !namesOurs(topic, w.cancel.objects),
+    aboutOther: topicIsOther(t, w.cancel.objects),
   };
 }
