@@ -289,6 +289,9 @@ function subjectIsOther(tokens: Token[], i: number): boolean {
   return false;
 }
 
+// 私事ですが (the sender's own affairs), 表題の件ですが (the matter of the subject line, read on its
+// own): no other thing taken up.
+const NOT_A_TOPIC = new Set(['私事', '私用', '表題', '件名', '標記', '標題', 'タイトル']);
 /**
  * What the sentence before `i` takes up as its topic: 説明会ですが, 面接の件ですが, 説明会について,
  * 説明会がありますが (a thing said to be there).
@@ -301,11 +304,13 @@ function topics(tokens: Token[], i: number): Token[][] {
       a?.surface === 'について' ||
       (a?.surface === 'です' && (b?.surface === 'が' || tokens[k]!.surface === '件')) ||
       (a?.surface === 'が' && a.sub === '格助詞' && b?.lemma === 'ある');
-    if (introduces && isNoun(tokens[k])) {
+    // 勝手ですが, 恐縮ですが (an adjective's stem: a formula of apology) take up nothing.
+    if (introduces && isNoun(tokens[k]) && tokens[k]!.sub !== '形容動詞語幹') {
       const p = compoundBefore(tokens, k);
       // 説明会の件: the matter is its modifier's.
       const of = p.length === 1 && p[0]!.surface === '件' && tokens[k - 1]?.surface === 'の';
-      out.push(of && isNoun(tokens[k - 2]) ? compoundBefore(tokens, k - 2) : p);
+      const topic = of && isNoun(tokens[k - 2]) ? compoundBefore(tokens, k - 2) : p;
+      if (!topic.some((t) => NOT_A_TOPIC.has(t.surface))) out.push(topic);
     }
   }
   return out;
