@@ -112,7 +112,7 @@ export function modeOf(pred: Token[], sentence: Token[], question: boolean): Mod
 // wish describes a feeling or a degree, it is not asked for. A request ends its clause; only a
 // dependent noun (したいのです, したい旨), the matter (したい件: a subject line) or "と思います" may follow.
 const DEGREE = new Set(['くらい', 'ぐらい', 'ほど', 'なんて', 'など']);
-const MATTER = new Set(['件', '旨']);
+export const MATTER = new Set(['件', '旨']);
 function embedded(pred: Token[], r: number): boolean {
   let k = r + 1;
   if (pred[k]?.surface === 'と' && ['思う', '考える'].includes(pred[k + 1]?.lemma ?? '')) k += 2;

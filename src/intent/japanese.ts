@@ -3,6 +3,7 @@ import {
   compoundBefore,
   doubtful,
   isNoun,
+  MATTER,
   type Mode,
   modeOf,
   negative,
@@ -264,6 +265,16 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   const after = pred[neg + 1];
   if (['ない', 'ぬ'].includes(pred[neg]!.surface) && isNoun(after) && !['の', 'ん'].includes(after!.lemma))
     return { mode: 'unsure', why: 'describes a noun' };
+  // 行けないと困る (if), 参加できなくても (even if), 参加できなくなる前に / なった人 (a noun past
+  // なる): not coming supposed or describing something, not said of the sender now.
+  const rest = pred.slice(neg + 1);
+  const k = rest.findIndex((t) => t.pos !== '助動詞' && t.lemma !== 'なる');
+  if (
+    (rest[0]?.surface === 'と' && rest[0].sub === '接続助詞') ||
+    (rest[0]?.surface === 'て' && rest[1]?.surface === 'も') ||
+    (k > 0 && rest[k]!.pos === '名詞' && rest[k]!.sub !== '非自立' && !MATTER.has(rest[k]!.surface))
+  )
+    return { mode: 'unsure', why: 'supposed, not said' };
   // 参加できなかった, 参加できず申し訳ありませんでした: a consultation missed, not one to cancel.
   if (missed(pred)) return { mode: 'unsure', why: 'past' };
   // "I cannot come" to what? What the verb names (説明会に参加できない, 面接を受けられない) must be

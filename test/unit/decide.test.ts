@@ -188,6 +188,12 @@ describe('intent (Japanese and English)', () => {
     ['明日の相談キャンセルしたい気分', 'unsure'],
     ['明日の相談をキャンセルしたい旨ご連絡いたします', 'cancel'],
     ['明日の相談キャンセルしたい…でも行きます', 'unsure'],
+    // Not coming supposed (と, ても) or describing a noun past なる (前, 人): not said of the sender.
+    ['明日の相談に行けないと困るので、早めに準備します', 'unsure'],
+    ['明日の相談に参加できなくても、書類は送ったほうがいいですか', 'unsure'],
+    ['明日の相談に参加できなくなる前に連絡します', 'unsure'],
+    ['明日の相談に参加できなくなったため、ご連絡しました', 'cancel'],
+    ['明日の相談に参加できなくなった件でご連絡しました', 'cancel'],
     // Someone else not coming, in the verb's own clause; a reason clause about them is the sender's.
     ['妻が明日の相談に参加できなくなりました', 'unsure'],
     ['子供が熱を出したので、明日の相談に参加できません', 'cancel'],
