@@ -51,6 +51,10 @@ const conditional = (t: Token, i: number, s: Token[]) =>
   (t.pos === '助詞' && ['ば', 'たら', 'なら'].includes(t.surface)) ||
   t.surface === 'たら' ||
   ['場合', '際', 'なら', 'もし', '次第'].includes(t.lemma) ||
+  // キャンセルする時は電話します (when I do), not 10時 (a counter).
+  (['時', 'とき'].includes(t.surface) &&
+    t.sub === '非自立' &&
+    ['動詞', '助動詞'].includes(s[i - 1]?.pos ?? '')) ||
   (t.surface === 'によって' && s[i + 1]?.surface === 'は');
 // Another's words reported (キャンセルしてほしいと言っています, …と母が言っています): not the sender
 // asking. The speaker may stand between と and the verb, past the clause's end (が).

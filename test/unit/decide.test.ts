@@ -77,6 +77,8 @@ describe('intent (Japanese and English)', () => {
     ['相談は中止してください', 'cancel'],
     // A condition ("depending on"), another's words, a probability.
     ['体調次第では明日の予約をキャンセルします', 'unsure'],
+    ['キャンセルする時は電話します', 'unsure'], // when I do; 10時 is a counter, no condition
+    ['明日10時の相談をキャンセルしてください', 'cancel'],
     ['状況によっては予約をキャンセルします', 'unsure'],
     ['家族が予約をキャンセルしてほしいと言っています', 'unsure'],
     ["I'll probably have to cancel my appointment", 'unsure'],
