@@ -52,6 +52,12 @@ const topicIsOther = (t: string, objects: string[]) => {
   const { head, named } = headOf(topic);
   return named !== '' && !namesOurs(head, objects);
 };
+// Not coming reported or feared ("My boss says I can't attend", "I'm worried I can't attend"),
+// or only on a condition ("…without my documents"): not the sender saying so now. ("I'm afraid I
+// can't attend" is the polite way of saying it.)
+const REPORTED_OR_FEARED =
+  /\b(said|says|(?<!to )say|told|tells|heard|hears|mentioned|thinks?|thought|worried|worry|concerned|anxious|scared|fear)\b/;
+const ONLY_IF = /\b(without|unless)\b/;
 // Someone else not coming ("My wife can't attend"): not the sender's booking to cancel.
 const SOMEONE_ELSE =
   /\b(he|she|they|wife|husband|son|daughter|mother|father|mom|dad|child|friend|partner)\s*$/;
@@ -148,11 +154,13 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
     cancel.push(
       SOMEONE_ELSE.test(t.slice(0, absent.index))
         ? { mode: 'unsure', why: 'someone else' }
-        : named === 'other'
-          ? { mode: 'unsure', why: 'names something else' }
-          : named === 'ours' && !DOUBT.test(t) && !s.question
-            ? { mode: 'request', absence: true, ...(when ? { when } : {}) }
-            : { mode: 'unsure', why: 'not a request' },
+        : REPORTED_OR_FEARED.test(t.slice(0, absent.index)) || ONLY_IF.test(clauseAfter(t, absent))
+          ? { mode: 'unsure', why: 'supposed, not said' }
+          : named === 'other'
+            ? { mode: 'unsure', why: 'names something else' }
+            : named === 'ours' && !DOUBT.test(t) && !s.question
+              ? { mode: 'request', absence: true, ...(when ? { when } : {}) }
+              : { mode: 'unsure', why: 'not a request' },
     );
   }
   const needless = c || absent ? null : NEEDLESS.exec(t);

@@ -201,6 +201,15 @@ describe('intent (Japanese and English)', () => {
     ['子供が熱を出したので、明日の相談に参加できません', 'cancel'],
     ["My wife can't attend the consultation tomorrow, but I will.", 'unsure'],
     ["My son is sick, so I can't attend the consultation tomorrow.", 'cancel'],
+    // Reported, feared, or only on a condition; "I'm afraid" and "sorry to say" still say it.
+    [
+      "My boss says I can't attend the consultation during work hours, so I will use my lunch break.",
+      'unsure',
+    ],
+    ["I'm worried I can't attend the consultation tomorrow.", 'unsure'],
+    ["I can't attend the consultation without my documents, so I will bring them.", 'unsure'],
+    ["I'm afraid I can't attend the consultation tomorrow.", 'cancel'],
+    ["I'm sorry to say I can't attend the consultation tomorrow.", 'cancel'],
     // English: the phrase's head is before its first preposition; a thing brought up is the topic;
     // not coming, then asking for another booking, is for staff.
     ["I can't attend the seminar after the consultation tomorrow.", 'unsure'],
