@@ -55,7 +55,9 @@ const conditional = (t: Token, i: number, s: Token[]) =>
   (['時', 'とき'].includes(t.surface) &&
     t.sub === '非自立' &&
     ['動詞', '助動詞'].includes(s[i - 1]?.pos ?? '')) ||
-  (t.surface === 'によって' && s[i + 1]?.surface === 'は');
+  (t.surface === 'によって' && s[i + 1]?.surface === 'は') ||
+  // 履歴書がないと (if there is none): と after a negation.
+  (t.surface === 'と' && t.sub === '接続助詞' && !!s[i - 1] && negative(s[i - 1]!));
 // Another's words reported (キャンセルしてほしいと言っています, …と母が言っています): not the sender
 // asking. The speaker may stand between と and the verb, past the clause's end (が).
 const SAY = new Set(['言う', '云う', 'おっしゃる', '申す', '話す', '聞く']);
@@ -99,7 +101,10 @@ export const doubtful = (pred: Token[], sentence: Token[]) =>
   sentence.some(conditional) || pred.some((t) => DOUBT.has(t.lemma) || passive(t) || reported(t, sentence));
 /** The clause asks a question (か, でしょうか, a question mark). */
 export const asking = (pred: Token[], question: boolean) =>
-  question || pred.at(-1)?.surface === 'か' || /でしょうか$/.test(pred.map((t) => t.surface).join(''));
+  question ||
+  pred.at(-1)?.surface === 'か' ||
+  // でしょうか, and よね asking to be told so (参加できませんよね).
+  /(でしょうか|よね)$/.test(pred.map((t) => t.surface).join(''));
 
 /** The mode of a word from its predicate (the tokens after it in its clause) and its sentence. */
 export function modeOf(pred: Token[], sentence: Token[], question: boolean): Mode {

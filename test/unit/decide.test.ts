@@ -78,6 +78,7 @@ describe('intent (Japanese and English)', () => {
     // A condition ("depending on"), another's words, a probability.
     ['体調次第では明日の予約をキャンセルします', 'unsure'],
     ['キャンセルする時は電話します', 'unsure'], // when I do; 10時 is a counter, no condition
+    ['履歴書がないと相談には参加できませんよね', 'unsure'], // if there is none; よね asks
     ['明日10時の相談をキャンセルしてください', 'cancel'],
     ['状況によっては予約をキャンセルします', 'unsure'],
     ['家族が予約をキャンセルしてほしいと言っています', 'unsure'],
