@@ -141,6 +141,19 @@ function absentFrom(t: string, m: RegExpExecArray, objects: string[]): 'ours' | 
   return objects.some((o) => hasWord(t, o)) ? 'ours' : 'none';
 }
 
+/** "I can't attend": a cancellation when the sender says it of our consultation, plainly. */
+function absenceHit(t: string, s: Sentence, m: RegExpExecArray, objects: string[]): Hit {
+  const before = t.slice(0, m.index);
+  if (SOMEONE_ELSE.test(before)) return { mode: 'unsure', why: 'someone else' };
+  if (REPORTED_OR_FEARED.test(before) || ONLY_IF.test(clauseAfter(t, m)))
+    return { mode: 'unsure', why: 'supposed, not said' };
+  const named = absentFrom(t, m, objects);
+  if (named === 'other') return { mode: 'unsure', why: 'names something else' };
+  if (named !== 'ours' || DOUBT.test(t) || s.question) return { mode: 'unsure', why: 'not a request' };
+  const when = whenAfter(t, m);
+  return { mode: 'request', absence: true, ...(when ? { when } : {}) };
+}
+
 /** One English sentence (no Japanese in it). */
 export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   const t = s.text;
@@ -148,21 +161,7 @@ export function readEnglish(s: Sentence, w: IntentWords): SentenceReading {
   const c = cancelHit(t, s, w.cancel.objects);
   if (c) cancel.push(c);
   const absent = c ? null : ABSENCE.exec(t);
-  if (absent) {
-    const named = absentFrom(t, absent, w.cancel.objects);
-    const when = whenAfter(t, absent);
-    cancel.push(
-      SOMEONE_ELSE.test(t.slice(0, absent.index))
-        ? { mode: 'unsure', why: 'someone else' }
-        : REPORTED_OR_FEARED.test(t.slice(0, absent.index)) || ONLY_IF.test(clauseAfter(t, absent))
-          ? { mode: 'unsure', why: 'supposed, not said' }
-          : named === 'other'
-            ? { mode: 'unsure', why: 'names something else' }
-            : named === 'ours' && !DOUBT.test(t) && !s.question
-              ? { mode: 'request', absence: true, ...(when ? { when } : {}) }
-              : { mode: 'unsure', why: 'not a request' },
-    );
-  }
+  if (absent) cancel.push(absenceHit(t, s, absent, w.cancel.objects));
   const needless = c || absent ? null : NEEDLESS.exec(t);
   if (needless) {
     if (namesOurs(clauseAfter(t, needless), w.cancel.objects))
