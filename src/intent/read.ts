@@ -42,7 +42,7 @@ const MAX_READ = 50;
 // A mail that takes something back ("キャンセルします、と送ったのは間違いです", "please ignore my
 // previous mail asking to cancel") is not itself a request, whatever sentence reads as one.
 const RETRACTS =
-  /間違[いえっ]|誤(り|って|送)|無視して|撤回|取り下げ|なかったことに|\b(ignore|disregard|by mistake|mistakenly|in error|retract|withdraw)\b/;
+  /間違[いえっ]|誤(り|って|送)|無視して|撤回|取り下げ|なかったことに|冗談|\b(ignore|disregard|by mistake|mistakenly|in error|retract|withdraw|just kidding|joking)\b/;
 
 // Nor is one that also says the sender will come ("明日の相談は予定通り参加します。以前の予約は
 // キャンセルしてください"): they think of another booking than the one we hold, or contradict
