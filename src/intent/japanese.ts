@@ -205,6 +205,11 @@ export function namesOurs(tokens: Token[], objects: string[], asThing = false): 
   );
 }
 
+// …面接を受けることになったので、そちらは欠席します: "that one" points back to something the mail
+// named, which may be another thing than our consultation (これ, "this", is left to the rest).
+const pointsBack = (phrase: Token[]) =>
+  phrase.length === 1 && phrase[0]!.sub === '代名詞' && /^[そあ]/.test(phrase[0]!.surface);
+
 function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['cancel']): Hit | undefined {
   const next = tokens[i + 1];
   // キャンセル待ち (a waiting list), キャンセル料 (a fee): another noun, not a request.
@@ -212,6 +217,7 @@ function cancelHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['canc
   if (next && isNoun(next) && !REQUEST_NOUNS.has(next.lemma)) return { mode: 'unsure', why: 'compound' };
   const object = objectOf(tokens, i);
   const phrase = object.length ? object : cleftObject(tokens, i);
+  if (pointsBack(phrase)) return { mode: 'unsure', why: 'points back to something' };
   const named = whatPhrase(tokens, phrase, w.objects);
   if (named === 'other') return { mode: 'unsure', why: 'names something else' }; // 内定取り消し, 応募をキャンセル
   const ours = named === 'ours';
@@ -281,6 +287,7 @@ function absenceHit(tokens: Token[], i: number, s: Sentence, w: IntentWords['can
   // the consultation; with nothing named there but a day (明日は), the consultation named in the
   // sentence, as before.
   const phrase = absentFrom(tokens, i);
+  if (phrase && pointsBack(phrase)) return { mode: 'unsure', why: 'points back to something' };
   if (phrase && whatPhrase(tokens, phrase, w.objects) === 'other')
     return { mode: 'unsure', why: 'names something else' }; // 相談会に, 子供の面談に参加できません
   if (takesUpOther(tokens, w.objects, i)) return { mode: 'unsure', why: 'names something else' }; // 説明会ですが、…

@@ -178,6 +178,9 @@ describe('intent (Japanese and English)', () => {
     // The negation is another verb's (やめる); a cleft names what is cancelled after のは; a thing
     // said to be there (説明会がありますが) is the topic "not coming" speaks of.
     ['相談に行くのをやめるつもりはありません', 'unsure'],
+    // "That one" points back to something named before, maybe another thing; これ/こちら is left.
+    ['明日の相談の前に、面接を受けることになったので、そちらは欠席します', 'unsure'],
+    ['明日の相談の件、こちらはキャンセルでお願いします', 'cancel'],
     ['キャンセルしたいのは面接のほうです', 'unsure'],
     ['キャンセルしたいのは明日の相談です', 'cancel'],
     ['相談の前に説明会がありますが、参加できません', 'unsure'],
