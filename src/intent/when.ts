@@ -29,6 +29,8 @@ export interface Named {
   several: boolean;
   /** The request's sentence speaks of cancelling on the day itself (当日に, "on the day"). */
   onTheDay: boolean;
+  /** In the request's sentence, a half of the day without a time: 午前/morning, 午後/afternoon. */
+  halves: Array<'am' | 'pm'>;
 }
 
 // English names from luxon (ICU), lower case as the folded text is; weekdays Monday first.
@@ -75,9 +77,23 @@ function timesIn(s: string): Named['times'] {
   return out;
 }
 
+// Kanji numerals before a date's or time's unit (十二月十五日, 二十日, 三時): digits, so they are read
+// as the digits are. Up to 99, as dates and times need.
+const KANJI_DIGITS = '〇一二三四五六七八九';
+const kanjiNumber = (k: string) => {
+  const digit = (c: string | undefined) => (c ? KANJI_DIGITS.indexOf(c) : 0);
+  if (!k.includes('十')) return digit(k);
+  const [tens, ones] = k.split('十');
+  return (tens ? digit(tens) : 1) * 10 + digit(ones);
+};
+const withDigits = (t: string) =>
+  t.replace(/([〇一二三四五六七八九]?十[一二三四五六七八九]?|[〇一二三四五六七八九])(?=\s*[月日時])/g, (k) =>
+    String(kanjiNumber(k)),
+  );
+
 /** What `ownText` (with the subject) and the request's `sentence` name. */
 export function namedWhen(ownText: string, sentence: string): Named {
-  const s = fold(sentence);
+  const s = withDigits(fold(sentence));
   const daysAhead: number[] = [];
   // 明後日 before 明日, 一昨日 before 昨日: the longer word holds the shorter one. No bare きょう
   // (東京, とうきょう). A past day ("昨日の相談に参加できず…") names a consultation already gone.
@@ -117,8 +133,11 @@ export function namedWhen(ownText: string, sentence: string): Named {
       s,
     );
   const onTheDay = /当日|on the (same )?day|same[- ]day/.test(s);
+  const halves: Named['halves'] = [];
+  if (/午前(?!\s*\d)|\bmorning\b/.test(s)) halves.push('am');
+  if (/午後(?!\s*\d)|\b(afternoon|evening)\b/.test(s)) halves.push('pm');
   return {
-    dates: datesIn(fold(ownText)),
+    dates: datesIn(withDigits(fold(ownText))),
     daysAhead,
     earlier,
     weeksAhead,
@@ -128,6 +147,7 @@ export function namedWhen(ownText: string, sentence: string): Named {
     times: timesIn(s),
     several,
     onTheDay,
+    halves,
   };
 }
 
@@ -137,7 +157,7 @@ export function namesDay(text: string): boolean {
   return (
     n.earlier ||
     n.onTheDay ||
-    [n.dates, n.daysAhead, n.weeksAhead, n.monthsAhead, n.monthDays, n.weekdays, n.times].some(
+    [n.dates, n.daysAhead, n.weeksAhead, n.monthsAhead, n.monthDays, n.weekdays, n.times, n.halves].some(
       (a) => a.length > 0,
     )
   );
@@ -181,5 +201,7 @@ export function notTheBooking(
   const within = (t: { hour: number; minute: number }) =>
     t.hour * 60 + t.minute >= from && t.hour * 60 + t.minute < to;
   if (n.times.length && !n.times.some(within)) return 'the time named is not the booking’s';
+  if (n.halves.length && !n.halves.includes(start.hour < 12 ? 'am' : 'pm'))
+    return 'the time named is not the booking’s';
   return undefined;
 }

@@ -18,6 +18,7 @@ describe('the days and times a cancellation names (when.ts)', () => {
       weeksAhead: [],
       monthsAhead: [],
       onTheDay: false,
+      halves: [],
       monthDays: [],
       weekdays: [],
       times: [{ hour: 14, minute: 30 }],
@@ -44,6 +45,7 @@ describe('the days and times a cancellation names (when.ts)', () => {
       weeksAhead: [],
       monthsAhead: [],
       onTheDay: false,
+      halves: [],
       monthDays: [],
       weekdays: [],
       times: [],
@@ -79,6 +81,13 @@ describe('the days and times a cancellation names (when.ts)', () => {
     expect(check('今週の相談をキャンセルします')).toBe('the day named is not the booking’s');
     expect(check('再来週の相談をキャンセルします')).toBe('the day named is not the booking’s');
     expect(check('please cancel my appointment next week')).toBeUndefined();
+    // Kanji numerals read as digits; a half of the day without a time (the booking is at 14:00).
+    expect(check('十二月十日の相談をキャンセルします')).toBeUndefined();
+    expect(check('十二月十五日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('二十日の相談をキャンセルします')).toBe('the day named is not the booking’s');
+    expect(check('午後の相談をキャンセルします')).toBeUndefined();
+    expect(check('午前の相談をキャンセルします')).toBe('the time named is not the booking’s');
+    expect(check('please cancel my appointment this morning')).toBe('the time named is not the booking’s');
     // The month named: the booking is in December, received 4 December.
     expect(check('今月の相談をキャンセルします')).toBeUndefined();
     expect(check('来月の予約をキャンセルします')).toBe('the day named is not the booking’s');
