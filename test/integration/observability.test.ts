@@ -33,7 +33,14 @@ describe('metrics and probes (real stack)', { timeout: 120_000 }, () => {
     });
     await appendRaw('box24', 'INBOX', raw);
     expect(await waitHandled('box24', idOf(raw))).toBe('Processed');
-    const res = await app.inject({ method: 'GET', url: '/metrics' }); // no sign-in: a scraper
+    // The move to Processed is the job's last step; the counters are kept when BullMQ reports the
+    // job completed, a moment later (a loaded machine made this a race): scrape until they show it.
+    const scrape = () => app.inject({ method: 'GET', url: '/metrics' }); // no sign-in: a scraper
+    let res = await scrape();
+    for (let i = 0; i < 100 && !/^madoguchi_mail_latency_seconds_count 1$/m.test(res.body); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await scrape();
+    }
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const m = res.body;
