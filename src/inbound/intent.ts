@@ -1,3 +1,4 @@
+import { OTHERS_EN, OTHERS_JA } from '../intent/people.js';
 import { readMail } from '../intent/read.js';
 import { fold } from '../intent/sentences.js';
 import { tokenize as analyser, type Tokenize } from '../intent/tokenizer.js';
@@ -155,8 +156,9 @@ export function detectIntent(m: ParsedMail, words: IntentWords, tokenize: Tokeni
 // the seeker's own documents go to their staff member); staff read the mail.
 const DISCARD =
   /誤送信|削除して|破棄して|見ないで|間違え(て|た)|別のファイル|\b(wrong (file|attachment|document)|by mistake|in error|(delete|disregard|ignore) (it|this|them|the (file|attachment)s?))\b/;
-const SOMEONE_ELSES =
-  /(父|母|妻|夫|主人|息子|娘|子供|子ども|家族|友人|友達|知人|兄|姉|弟|妹)の(履歴書|職務経歴書|書類|ファイル|応募書類)|\b(wife|husband|son|daughter|friend|mother|father|brother|sister)'s (resume|cv|documents?|files?)\b/;
+const SOMEONE_ELSES = new RegExp(
+  `(${[...OTHERS_JA].join('|')})の(履歴書|職務経歴書|書類|ファイル|応募書類)|\\b(${OTHERS_EN.join('|')})'s (resume|cv|documents?|files?)\\b`,
+);
 
 /**
  * What else a mail acted on (files delivered, a booking cancelled) asks, for staff: the action's

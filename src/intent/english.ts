@@ -1,5 +1,6 @@
 import type { Mode } from './grammar.js';
 import type { Hit, SentenceReading } from './japanese.js';
+import { OTHERS_EN } from './people.js';
 import type { Sentence } from './sentences.js';
 import { namesDay } from './when.js';
 import { hasWord, type IntentWords } from './words.js';
@@ -30,8 +31,7 @@ const NEEDLESS = /\b(no longer need|(?:do not|don'?t|won'?t) need)\b/;
 const FIELD =
   /^\s+(support|services?|sector|field|care|workers?|staff|teachers?|instructors?|trainers?|cent(er|re)s?|facilit(y|ies)|organi[sz]ations?|compan(y|ies)|industry|charity|nonprofit)\b/;
 // Someone else's case ("my son is a new graduate"): B12 is about the sender's own.
-const OTHERS =
-  /\b(son|daughter|child|children|kids?|father|mother|parents?|husband|wife|brother|sister|family|friend|relative)s?\b/;
+const OTHERS = new RegExp(`\\b(${OTHERS_EN.join('|')})s?\\b`);
 // "I want to work with people with disabilities": other people the sender would serve.
 const SERVES =
   /\b(work(ing)? with|support(ing)?|assist(ing)?|car(e|ing) for|teach(ing)?) (people|persons|children|adults|those|others|students)\b/;
@@ -59,8 +59,7 @@ const REPORTED_OR_FEARED =
   /\b(said|says|(?<!to )say|told|tells|heard|hears|mentioned|thinks?|thought|worried|worry|concerned|anxious|scared|fear)\b/;
 const ONLY_IF = /\b(without|unless)\b/;
 // Someone else not coming ("My wife can't attend"): not the sender's booking to cancel.
-const SOMEONE_ELSE =
-  /\b(he|she|they|wife|husband|son|daughter|mother|father|mom|dad|child|friend|partner)\s*$/;
+const SOMEONE_ELSE = new RegExp(`\\b(he|she|they|(${OTHERS_EN.join('|')})s?)\\s*$`);
 const CHANGE =
   /\b(reschedule|move (my|the) (appointment|booking|consultation)|change (my|the) (appointment|booking|consultation|time|date)|(book|make) (an?|another|a new) (appointment|booking|consultation))\b/;
 

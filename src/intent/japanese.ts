@@ -10,7 +10,8 @@ import {
   past,
   predicate,
 } from './grammar.js';
-import { OTHERS, scopeHits } from './scope-ja.js';
+import { OTHERS_JA } from './people.js';
+import { scopeHits } from './scope-ja.js';
 import type { Sentence } from './sentences.js';
 import type { Token } from './tokenizer.js';
 import { namesDay } from './when.js';
@@ -302,7 +303,7 @@ function subjectIsOther(tokens: Token[], i: number): boolean {
   for (let k = i - 1; k >= 0; k--) {
     const t = tokens[k]!;
     if (t.pos === '記号' || t.sub === '接続助詞' || t.lemma === 'ため') return false; // 熱を出したので、
-    if (OTHERS.has(t.surface) && ['が', 'は'].includes(tokens[k + 1]?.surface ?? '')) return true;
+    if (OTHERS_JA.has(t.surface) && ['が', 'は'].includes(tokens[k + 1]?.surface ?? '')) return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import { doubtful, isNoun, type Mode, negative, past, predicate } from './grammar.js';
 import type { SentenceReading } from './japanese.js';
+import { OTHERS_JA } from './people.js';
 import type { Token } from './tokenizer.js';
 import type { IntentWords } from './words.js';
 
@@ -73,38 +74,6 @@ function describesAnother(tokens: Token[], last: number): boolean {
   return head !== '' && !TOPIC_HEADS.some((h) => head.endsWith(h));
 }
 
-// Another person the sentence speaks of (父が障害者なので, 子供に発達障害があり, 息子が新卒で): B12
-// is about the sender's own case, and a referral turns the sender away.
-export const OTHERS = new Set([
-  '父',
-  '母',
-  '親',
-  '両親',
-  '父親',
-  '母親',
-  '子',
-  '子供',
-  '子ども',
-  '息子',
-  '娘',
-  '妻',
-  '夫',
-  '主人',
-  '家族',
-  '兄',
-  '姉',
-  '弟',
-  '妹',
-  '兄弟',
-  '姉妹',
-  '祖父',
-  '祖母',
-  '孫',
-  '配偶者',
-  '友人',
-  '友達',
-  '知人',
-]);
 const CONTRAST = new Set(['が', 'けど', 'けれど', 'けれども', 'のに', 'ものの']);
 /**
  * The clause after `end` turns to another thought (障害者手帳を持っていますが、一般の求人を探しています):
@@ -154,7 +123,7 @@ function addressedAsOthers(tokens: Token[], end: number): boolean {
 }
 
 export function scopeHits(tokens: Token[], w: IntentWords['outOfScope']): SentenceReading['outOfScope'] {
-  const others = tokens.some((t) => OTHERS.has(t.surface));
+  const others = tokens.some((t) => OTHERS_JA.has(t.surface));
   // …に関するご相談はオンライン相談の対象外です: the rule stated (ours, pasted back), not a case.
   // Asked ("対象外ですか") it still wants the referral.
   const text = tokens.map((t) => t.surface).join('');
