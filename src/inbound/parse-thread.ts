@@ -3,7 +3,7 @@
 import { MadoguchiError } from '../errors.js';
 import { serveTasks, threadData } from '../runtime/thread-pool.js';
 import { stores } from '../storage/encrypted-store.js';
-import { everyPart, type ParseOptions, parseHere, warmParser } from './parse.js';
+import { everyPart, type ParseOptions, parseHere, SPILL_ABOVE, warmParser } from './parse.js';
 
 export interface ParseThreadData {
   dataDir: string;
@@ -26,7 +26,10 @@ serveTasks<{ hash: string; opts: ParseOptions }>(async ({ hash, opts }) => {
       if (b instanceof ArrayBuffer && a.content.byteOffset === 0 && b.byteLength === a.content.byteLength)
         transfer.add(b);
     }
-    return { result: { ok: true, mail }, transfer: [...transfer] };
+    // A large mail grew this thread's heap by about twice its size, kept by V8 after the parse
+    // (60 MB for a 25 MB attachment, still held while the PDF thread read it): ended, it is returned.
+    const size = everyPart(mail).reduce((n, a) => n + a.size, 0);
+    return { result: { ok: true, mail }, transfer: [...transfer], retire: size > SPILL_ABOVE };
   } catch (err) {
     const mine = err instanceof MadoguchiError;
     return { result: { ok: false, code: mine ? err.code : undefined, message: String(err).slice(0, 200) } };

@@ -15,6 +15,8 @@ type Answer = { ok: true; mail: ParsedMail } | { ok: false; code?: ErrorCode; me
 export function parseThreads(config: Readonly<Config>): {
   parse: MailParser;
   warm(): void;
+  /** Threads running now (a thread that parsed a large mail is ended: parse-thread.ts). */
+  readonly threads: number;
   close(): Promise<void>;
 } {
   const data: ParseThreadData = {
@@ -47,5 +49,12 @@ export function parseThreads(config: Readonly<Config>): {
       a.content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
     return answer.mail;
   };
-  return { parse, warm: () => pool.warm(), close: () => pool.close() };
+  return {
+    parse,
+    warm: () => pool.warm(),
+    get threads() {
+      return pool.threads;
+    },
+    close: () => pool.close(),
+  };
 }

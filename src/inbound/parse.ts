@@ -55,7 +55,7 @@ export interface ParsedMail {
 export const isComplete = (m: ParsedMail) => !m.attachments.some((a) => a.skimmed);
 
 /** Parts larger than this are streamed into the document store while parsing, not held whole. */
-const SPILL_ABOVE = 8 * 1024 * 1024;
+export const SPILL_ABOVE = 8 * 1024 * 1024;
 
 export interface ParseLimits {
   maxBytes: number;

@@ -8,7 +8,8 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
  *
  * Protocol: a thread posts `{ ready: true }` once loaded (serveTasks does); only then does it get
  * tasks, so a time limit never includes a thread's start. The pool posts `{ id, ...request }`; the
- * thread answers `{ id, ...result }`.
+ * thread answers `{ id, ...result }`, with `retire: true` when it should be ended after this task
+ * (a task that grew its heap: V8 keeps a heap's size, and a fresh thread is cheaper than the memory).
  */
 export class ThreadFailed extends Error {
   constructor(
@@ -166,10 +167,10 @@ export class ThreadPool<Res> {
       if (!this.closed) this.pump();
       if (!retire) this.idleFrom(slot);
     };
-    const onMessage = (m: { id: number }) => {
+    const onMessage = (m: { id: number; retire?: boolean }) => {
       if (m.id !== id) return;
-      const { id: _id, ...res } = m;
-      finish(() => task.resolve(res), false);
+      const { id: _id, retire, ...res } = m;
+      finish(() => task.resolve(res), !!retire);
     };
     const onError = (err: Error & { code?: string }) => {
       const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory/i.test(err.message);
@@ -201,13 +202,15 @@ export function threadData<T>(): T {
  * throw is answered `{ ok: false }` so the pool is never left waiting.
  */
 export function serveTasks<Req>(
-  handle: (req: Req) => Promise<{ result: Record<string, unknown>; transfer?: ArrayBuffer[] }>,
+  handle: (
+    req: Req,
+  ) => Promise<{ result: Record<string, unknown>; transfer?: ArrayBuffer[]; retire?: boolean }>,
 ): void {
   parentPort?.postMessage({ ready: true });
   parentPort?.on('message', async ({ id, ...req }: { id: number }) => {
     try {
-      const { result, transfer } = await handle(req as Req);
-      parentPort!.postMessage({ id, ...result }, transfer ?? []);
+      const { result, transfer, retire } = await handle(req as Req);
+      parentPort!.postMessage({ id, ...result, ...(retire ? { retire } : {}) }, transfer ?? []);
     } catch (err) {
       parentPort!.postMessage({ id, ok: false, message: String(err).slice(0, 200) });
     }

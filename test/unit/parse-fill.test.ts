@@ -48,6 +48,25 @@ describe('a skimmed mail filled in a parse thread', () => {
     // A fresh thread takes the next task.
     expect(isComplete(await threads.parse(hash, { fill: lite, spill: false }))).toBe(true);
   });
+
+  it('ends the thread after a mail over 8 MB (V8 would keep the heap it grew), not after a small one', async () => {
+    const big = `%PDF-1.4\n${randomBytes(4.5 * 1024 * 1024).toString('hex')}`; // 9 MB
+    const bigRaw = Buffer.from(
+      mail({ from: 'a@example.jp', subject: '履歴書', part: ['application/pdf; name="r.pdf"', big] }),
+    );
+    const small = await stores(config).spool.putBuffer(raw);
+    await threads.parse(small, { skim: true, spill: false });
+    expect(threads.threads).toBe(1);
+    const hash = await stores(config).spool.putBuffer(bigRaw);
+    const lite = await threads.parse(hash, { skim: true });
+    expect(threads.threads).toBe(0);
+    const filled = await threads.parse(hash, { fill: lite });
+    expect(threads.threads).toBe(0);
+    const a = filled.attachments.find((x) => x.filename === 'r.pdf')!;
+    expect((await stores(config).documents.get(a.blob!)).toString()).toBe(big);
+    expect((await threads.parse(small, { skim: true, spill: false })).subject).toBe('履歴書');
+    expect(threads.threads).toBe(1);
+  });
 });
 
 // Over 8 MB a file goes to the document store while it is decoded (base64Slices), never held

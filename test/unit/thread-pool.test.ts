@@ -55,6 +55,25 @@ describe('thread pool: work that can run away is stopped, and the next task stil
     expect((await Promise.all(spins)).map((e) => e?.kind)).toEqual(['timeout', 'timeout']);
   });
 
+  it('a thread that asks to be retired after a task is ended; its answer still arrives', async () => {
+    const one = new ThreadPool<Echo>({
+      file: new URL('../fixtures/threads/misbehave.ts', import.meta.url),
+      size: 1,
+      maxHeapMb: 64,
+      workerData: { greeting: 'はい' },
+    });
+    try {
+      one.warm();
+      const r = await one.run({ act: 'retire', text: 'a' }, 10_000);
+      expect(r).toEqual({ ok: true, text: 'はい a', bytes: new Uint8Array([1, 2, 3]) });
+      expect(one.threads).toBe(0);
+      expect((await one.run({ act: 'echo', text: 'b' }, 10_000)).text).toBe('はい b');
+      expect(one.threads).toBe(1);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('a thread that cannot start fails the waiting task instead of leaving it queued forever', async () => {
     const broken = new ThreadPool<Echo>({
       file: new URL('../fixtures/threads/broken.ts', import.meta.url),
