@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { loadConfig } from '../src/config/load.js';
 import { detectIntent } from '../src/inbound/intent.js';
 import type { ParsedMail } from '../src/inbound/parse.js';
 import { intentWords } from '../src/intent/words.js';
+import { intentSet, setMail } from '../test/helpers/intent-set.js';
 import type { Bench } from './registry.js';
 import { benchVars } from './stack.js';
 
@@ -21,28 +21,14 @@ export const intentBench: Bench = {
   name: 'intent: reading the labelled set (test/fixtures/intents) word by word',
   async run(env) {
     const words = intentWords(loadConfig({ env: benchVars(env) }));
-    const rows = readFileSync(new URL('../test/fixtures/intents/mails.tsv', import.meta.url), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => l.split('\t'));
-    const raws = rows.map(([, subject = '', body = '']) =>
+    const rows = intentSet();
+    const raws = rows.map(({ subject, body }) =>
       Buffer.from(
-        `From: seeker@example.jp\r\nSubject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(body.replace(/\\n/g, '\n')).toString('base64')}\r\n`,
+        `From: seeker@example.jp\r\nSubject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(body).toString('base64')}\r\n`,
       ),
     );
-    const mails: ParsedMail[] = rows.map(([, subject = '', body = '']) => ({
-      hash: 'h',
-      messageId: undefined,
-      inReplyTo: undefined,
-      references: [],
-      from: 'seeker@example.jp',
-      fromMailboxes: 1,
-      subject,
-      text: body.replace(/\\n/g, '\n'),
-      headers: new Map(),
-      attachments: [],
-      repairs: [],
-    }));
+    // Their text only, as the raw mails above hold it (no attachment).
+    const mails: ParsedMail[] = rows.map((r) => setMail({ ...r, attachment: '' }));
 
     // In a fresh process: an earlier bench (inbound) has loaded the analyser into this one already.
     const loadMs = Number(

@@ -1,3 +1,4 @@
+import type { AnalyserThread } from '../intent/analyser.js';
 import { createOutboxQueue } from '../outbox/queue.js';
 import type { Context } from '../runtime/context.js';
 import { createScheduleQueue } from '../scheduler/queue.js';
@@ -7,8 +8,16 @@ import { BookingStore } from './store.js';
 
 export type BookingServices = BookingDeps & NotifyDeps & { close(): Promise<void> };
 
-/** The booking services over one context: what the CLI, the workers and (later) the web console use. */
-export function bookingServices(ctx: Context, clock: Clock = systemClock): BookingServices {
+/**
+ * The booking services over one context: what the CLI, the workers and the web console use. A
+ * long-running process passes its analyser thread (src/intent/analyser.ts); the CLI loads the
+ * analyser in its own thread.
+ */
+export function bookingServices(
+  ctx: Context,
+  clock: Clock = systemClock,
+  analyser?: AnalyserThread,
+): BookingServices {
   const store = new BookingStore(ctx.redis, ctx.config.connections.redisPrefix);
   const outbox = createOutboxQueue(ctx);
   const schedule = createScheduleQueue(ctx);
@@ -17,6 +26,7 @@ export function bookingServices(ctx: Context, clock: Clock = systemClock): Booki
     config: ctx.config,
     store,
     clock,
+    ...(analyser ? { analyser } : {}),
     outbox,
     schedule,
     async close() {

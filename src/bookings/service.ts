@@ -8,6 +8,8 @@ import { normaliseSeekerNumber } from '../domain/seeker-number.js';
 import { textProblems } from '../domain/text.js';
 import { jst, jstDate, parseJstLocal, ZONE } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
+import { type AnalyserThread, withAnalyser } from '../intent/analyser.js';
+import type { Tokenize } from '../intent/tokenizer.js';
 import { intentWords } from '../intent/words.js';
 import type { Booking, BookingEvent, Seeker } from './model.js';
 import { noShowDeadline } from './no-show.js';
@@ -23,6 +25,8 @@ export interface BookingDeps {
   config: Readonly<Config>;
   store: BookingStore;
   clock: Clock;
+  /** The process's analyser thread; absent: the analyser is loaded in this thread. */
+  analyser?: AnalyserThread;
 }
 
 export interface BookInput {
@@ -170,7 +174,9 @@ export interface BookingCheck {
 
 export async function checkBooking(deps: BookingDeps, input: BookInput): Promise<BookingCheck> {
   const rules = deps.config.booking;
-  const kind = outOfScopeKind(input.topic ?? '', intentWords(deps.config));
+  const words = intentWords(deps.config);
+  const read = (tokenize?: Tokenize) => outOfScopeKind(input.topic ?? '', words, tokenize);
+  const kind = deps.analyser ? await withAnalyser(deps.analyser, read) : read();
   if (kind) {
     throw new MadoguchiError(
       'OUT_OF_SCOPE',

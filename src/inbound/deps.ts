@@ -1,6 +1,7 @@
 import { type BookingServices, bookingServices } from '../bookings/deps.js';
 import type { Clock } from '../bookings/service.js';
 import { DocumentStore } from '../documents/store.js';
+import type { AnalyserThread } from '../intent/analyser.js';
 import type { Context } from '../runtime/context.js';
 import { type BlobStore, stores } from '../storage/encrypted-store.js';
 import { type MailParser, parseHere, parseLimits } from './parse.js';
@@ -31,11 +32,14 @@ export function inboundStores(ctx: Context): InboundStores {
 }
 
 /** `parse` defaults to this thread (CLI commands); the inbound worker passes its parse threads. */
-export function inboundDeps(ctx: Context, opts: { clock?: Clock; parse?: MailParser } = {}): InboundDeps {
+export function inboundDeps(
+  ctx: Context,
+  opts: { clock?: Clock; parse?: MailParser; analyser?: AnalyserThread } = {},
+): InboundDeps {
   const s = inboundStores(ctx);
   return {
     ...s,
-    svc: bookingServices(ctx, opts.clock),
+    svc: bookingServices(ctx, opts.clock, opts.analyser),
     parse: opts.parse ?? parseHere(s, parseLimits(ctx.config)),
   };
 }

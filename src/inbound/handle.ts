@@ -4,6 +4,7 @@ import { cancel } from '../bookings/service.js';
 import { deliverDocuments } from '../documents/deliver.js';
 import { formatJaRange, jst, jstDate } from '../domain/time.js';
 import { MadoguchiError } from '../errors.js';
+import { withAnalyser } from '../intent/analyser.js';
 import { intentWords } from '../intent/words.js';
 import { renderReply } from '../invites/templates.js';
 import { envelope } from '../outbox/envelope.js';
@@ -27,6 +28,10 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
     cfg.inbound.trustedAuthservId,
     cfg.ingress.smtp.enabled ? cfg.ingress.smtp.authservId : null,
   ]);
+  const words = intentWords(cfg);
+  const intent = svc.analyser
+    ? await withAnalyser(svc.analyser, (tokenize) => detectIntent(m, words, tokenize))
+    : detectIntent(m, words);
   const seekerIds = m.from ? await svc.store.seekerIdsByEmail(m.from) : [];
   const upcoming =
     seekerIds.length === 1
@@ -41,7 +46,7 @@ async function facts(deps: InboundDeps, m: ParsedMail, receivedAt: DateTime): Pr
     ...(trust.why ? { unverified: trust.why } : {}),
     seekerIds,
     upcoming,
-    intent: detectIntent(m, intentWords(cfg)),
+    intent,
     receivedAt,
     english: isEnglish(m),
   });

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { replicated } from '../adapters/redis.js';
 import { jst } from '../domain/time.js';
-import { tokenize } from '../intent/tokenizer.js';
+import { AnalyserThread } from '../intent/analyser.js';
 import type { Context } from '../runtime/context.js';
 import { mailLatency, mails, metricsFrom, timedParse } from '../runtime/metrics.js';
 import type { Handle } from '../runtime/processes.js';
@@ -35,13 +35,13 @@ async function giveUp(ctx: Context, deps: InboundDeps, mover: Mover, ref: MailRe
 }
 
 /**
- * First use is slow (mailparser's lazy parts, iconv tables, luxon's ICU data, the morphological
- * analyser's dictionary, the IMAP login): paid at start, not by the first mail. A failure here is not fatal (IMAP may be down;
- * the mover connects again when it has work).
+ * First use is slow (mailparser's lazy parts, iconv tables, luxon's ICU data, the IMAP login):
+ * paid at start, not by the first mail. A failure here is not fatal (IMAP may be down; the mover
+ * connects again when it has work). The analyser is not loaded here: its thread starts with the
+ * first mail that needs it (src/intent/analyser.ts).
  */
 async function warmUp(ctx: Context, mover: Mover): Promise<void> {
   jst(new Date().toISOString());
-  tokenize('予約'); // src/intent/: most seekers' mail needs it; loading blocks for a few hundred ms
   await mover.connect().catch((err: unknown) => ctx.log.warn('mover could not connect yet', { err }));
 }
 
@@ -49,7 +49,8 @@ async function warmUp(ctx: Context, mover: Mover): Promise<void> {
 export async function startInbound(ctx: Context): Promise<Handle> {
   const threads = ctx.config.inbound.parseThreads > 0 ? parseThreads(ctx.config) : undefined;
   threads?.warm();
-  const deps = inboundDeps(ctx, threads ? { parse: threads.parse } : {});
+  const analyser = new AnalyserThread();
+  const deps = inboundDeps(ctx, { analyser, ...(threads ? { parse: threads.parse } : {}) });
   deps.parse = timedParse(deps.parse);
   metricsFrom(deps);
   const log = ctx.log.child({ proc: 'inbound' });
@@ -88,6 +89,7 @@ export async function startInbound(ctx: Context): Promise<Handle> {
     async close() {
       await worker.close();
       await threads?.close();
+      await analyser.close();
       await mover.close();
       await deps.svc.close();
     },

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/bookings/model.js';
@@ -6,13 +5,11 @@ import { loadConfig } from '../../src/config/load.js';
 import { ZONE } from '../../src/domain/time.js';
 import { decide } from '../../src/inbound/decide.js';
 import { detectIntent } from '../../src/inbound/intent.js';
-import type { ParsedMail } from '../../src/inbound/parse.js';
 import { intentWords } from '../../src/intent/words.js';
-import { parsedMail } from '../helpers/mail.js';
+import { intentSet, type Row, setMail } from '../helpers/intent-set.js';
 
 // The labelled set of issue #13 (test/fixtures/intents/README.md), read as a verified seeker with
 // exactly one upcoming booking would be: every automatic path is open, so every mistake shows.
-const SET = new URL('../fixtures/intents/mails.tsv', import.meta.url);
 const words = intentWords(
   loadConfig({ env: { MADOGUCHI_STORAGE_KEY: Buffer.alloc(32).toString('base64') } }),
 );
@@ -31,39 +28,7 @@ const bookingFor = (r: Row): Booking => {
   } as Booking;
 };
 
-interface Row {
-  label: string;
-  subject: string;
-  body: string;
-  attachment: string;
-  /** The booking's JST start when the mail speaks of another than the default one (README). */
-  booking: string;
-}
-const rows: Row[] = readFileSync(SET, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => {
-    const [label = '', subject = '', body = '', attachment = '', booking = ''] = l.split('\t');
-    return { label, subject, body: body.replace(/\\n/g, '\n'), attachment, booking };
-  });
-
-const mail = (r: Row): ParsedMail =>
-  parsedMail({
-    subject: r.subject,
-    text: r.body,
-    attachments: r.attachment
-      ? [
-          {
-            filename: r.attachment,
-            contentType: 'application/pdf',
-            size: 1,
-            sha256: '',
-            content: Buffer.from('%PDF-1.4'),
-            inline: false,
-          },
-        ]
-      : [],
-  });
+const rows = intentSet();
 
 /** What the service would do with the mail, as one class per automatic action. */
 function actionOf(r: Row): string {
@@ -73,7 +38,7 @@ function actionOf(r: Row): string {
     verified: true,
     seekerIds: ['sk_1'],
     upcoming: [bookingFor(r)],
-    intent: detectIntent(mail(r), words),
+    intent: detectIntent(setMail(r), words),
     receivedAt: DateTime.fromISO('2026-12-09T09:00', { zone: ZONE }),
     english: false,
   });
